@@ -1,0 +1,44 @@
+'use client';
+import { useTranslations } from 'next-intl';
+import type { RouterOutputs } from '@/app/_trpc/react';
+
+export type Issue = RouterOutputs['template']['validate']['issues'][number];
+
+/** Every validation problem with its place; a click moves the editor cursor there. */
+export function IssueList({ issues, onReveal }: { issues: Issue[]; onReveal?: (offset: number) => void }) {
+  const t = useTranslations('editor');
+  const tv = useTranslations('validation');
+  if (issues.length === 0) {
+    return <p className="text-sm text-emerald-700">{t('noIssues')}</p>;
+  }
+  return (
+    <ul aria-label={t('issues')} className="space-y-2">
+      {issues.map((issue, i) => (
+        <li key={`${issue.code}-${issue.path}-${i}`} className="rounded border border-red-200 bg-red-50/60 p-2 text-sm">
+          <button
+            type="button"
+            className="block w-full text-left"
+            onClick={() => onReveal?.(issue.from)}
+            title={t('jumpTo')}
+          >
+            <span className="font-mono text-xs text-red-800">
+              {issue.path} · {t('lineColumn', { line: issue.line, column: issue.column })}
+            </span>
+            <span className="mt-0.5 block text-red-900">{translateIssue(tv, issue)}</span>
+            {issue.hint ? <span className="mt-0.5 block text-xs text-slate-700">{translateHint(tv, issue)}</span> : null}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+type Tv = ReturnType<typeof useTranslations<'validation'>>;
+
+export function translateIssue(tv: Tv, issue: Issue): string {
+  return tv.has(`${issue.code}.message`) ? tv(`${issue.code}.message`, issue.params) : issue.message;
+}
+
+function translateHint(tv: Tv, issue: Issue): string {
+  return tv.has(`${issue.code}.hint`) ? tv(`${issue.code}.hint`, issue.params) : (issue.hint ?? '');
+}

@@ -1,0 +1,98 @@
+'use client';
+import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
+import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
+import { json } from '@codemirror/lang-json';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { EditorView, keymap } from '@codemirror/view';
+import { Prec } from '@codemirror/state';
+
+export interface EditorMark {
+  from: number;
+  to: number;
+  message: string;
+}
+
+export interface JsonEditorHandle {
+  /** Moves the cursor to an offset and focuses the editor (from the issue list). */
+  reveal(offset: number): void;
+}
+
+interface Props {
+  value: string;
+  onChange?: (value: string) => void;
+  onSave?: () => void;
+  marks?: EditorMark[];
+  readOnly?: boolean;
+  label: string;
+  height?: string;
+}
+
+export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEditor(
+  { value, onChange, onSave, marks = [], readOnly, label, height = '60vh' },
+  ref,
+) {
+  const cm = useRef<ReactCodeMirrorRef>(null);
+  const saveRef = useRef(onSave);
+  saveRef.current = onSave;
+
+  useImperativeHandle(ref, () => ({
+    reveal(offset) {
+      const view = cm.current?.view;
+      if (!view) return;
+      const pos = Math.min(offset, view.state.doc.length);
+      view.dispatch({ selection: { anchor: pos }, effects: EditorView.scrollIntoView(pos, { y: 'center' }) });
+      view.focus();
+    },
+  }));
+
+  const extensions = useMemo(
+    () => [
+      json(),
+      lintGutter(),
+      EditorView.lineWrapping,
+      EditorView.contentAttributes.of({ 'aria-label': label }),
+      // Mod-s saves instead of opening the browser's "save page" dialog.
+      Prec.highest(
+        keymap.of([
+          {
+            key: 'Mod-s',
+            preventDefault: true,
+            run: () => {
+              saveRef.current?.();
+              return true;
+            },
+          },
+        ]),
+      ),
+    ],
+    [label],
+  );
+
+  // Server-side validation results become editor diagnostics (squiggles + gutter markers).
+  useEffect(() => {
+    const view = cm.current?.view;
+    if (!view) return;
+    const len = view.state.doc.length;
+    const diagnostics: Diagnostic[] = marks.map((m) => {
+      const from = Math.max(0, Math.min(m.from, len));
+      const to = Math.max(from, Math.min(Math.max(m.to, m.from + 1), len));
+      return { from, to, severity: 'error', message: m.message };
+    });
+    view.dispatch(setDiagnostics(view.state, diagnostics));
+  }, [marks, value]);
+
+  return (
+    <div className="overflow-hidden rounded-md border border-slate-300 bg-white" style={{ height }}>
+      <CodeMirror
+        ref={cm}
+        value={value}
+        onChange={onChange}
+        readOnly={readOnly}
+        editable={!readOnly}
+        extensions={extensions}
+        height="100%"
+        basicSetup={{ foldGutter: true, highlightActiveLine: !readOnly, autocompletion: false }}
+      />
+    </div>
+  );
+});

@@ -1,0 +1,177 @@
+'use client';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import Link from 'next/link';
+import { useFormatter, useTranslations } from 'next-intl';
+import { trpc, type RouterOutputs } from '@/app/_trpc/react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field, Input } from '@/components/ui/field';
+import { IssueList, translateIssue } from './issue-list';
+import { JsonEditor, type JsonEditorHandle } from './json-editor';
+import { RoleBadge, TemplateStatusBadge } from './template-badges';
+import { TextDiff } from './text-diff';
+import { useTemplateValidation } from './use-template-validation';
+import { useUnsavedChangesGuard } from './use-unsaved-changes-guard';
+
+type Template = RouterOutputs['template']['byId'];
+interface Conflict {
+  latestVersion: number;
+  latestMessage: string;
+  latestAuthor: string | null;
+  latestBody: string;
+  latestValid: boolean;
+}
+
+export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdit: boolean }) {
+  const t = useTranslations('editor');
+  const tv = useTranslations('validation');
+  const format = useFormatter();
+  const utils = trpc.useUtils();
+  const editor = useRef<JsonEditorHandle>(null);
+  const { data: current } = trpc.template.byId.useQuery({ templateId: initial.id }, { initialData: initial });
+
+  const [base, setBase] = useState({ version: initial.latestVersion, body: initial.latest.body, valid: initial.latest.valid });
+  const [body, setBody] = useState(initial.latest.body);
+  const [message, setMessage] = useState('');
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [saved, setSaved] = useState<number | null>(null);
+  const dirty = body !== base.body;
+  useUnsavedChangesGuard(dirty);
+
+  const { issues, pending: validating } = useTemplateValidation(body);
+  const marks = useMemo(() => issues.map((i) => ({ from: i.from, to: i.to, message: translateIssue(tv, i) })), [issues, tv]);
+  const invalid = issues.length > 0;
+
+  const save = trpc.template.save.useMutation({
+    onSuccess: async (result) => {
+      setBase({ version: result.version, body, valid: result.valid });
+      setMessage('');
+      setConflict(null);
+      setSaved(result.version);
+      await utils.template.invalidate();
+    },
+    onError: (error) => {
+      if (error.data?.appCode === 'TEMPLATE_VERSION_CONFLICT') setConflict(error.data.details as Conflict);
+    },
+  });
+
+  useEffect(() => {
+    if (dirty) setSaved(null);
+  }, [dirty]);
+
+  const canSave = canEdit && dirty && message.trim().length > 0 && !save.isPending && !validating;
+  const submit = () => {
+    if (!canSave) return;
+    save.mutate({ templateId: initial.id, baseVersion: base.version, body, message, asDraft: invalid });
+  };
+
+  const saveError = save.error && save.error.data?.appCode !== 'TEMPLATE_VERSION_CONFLICT' ? save.error.message : null;
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <RoleBadge role={initial.role} />
+        <span className="text-slate-600">{t('editingVersion', { version: base.version })}</span>
+        <TemplateStatusBadge valid={base.valid} />
+        {dirty ? <span className="text-xs font-medium text-amber-700">{t('unsaved')}</span> : null}
+        <span className="flex-1" />
+        <Link className="text-sm text-blue-700 hover:underline" href={`/templates/${initial.id}/history`}>
+          {t('history')}
+        </Link>
+      </div>
+
+      {conflict ? (
+        <div className="space-y-2">
+          <Alert tone="error" title={t('conflictTitle')}>
+            {t('conflictBody', {
+              author: conflict.latestAuthor ?? '—',
+              version: conflict.latestVersion,
+              message: conflict.latestMessage,
+              base: base.version,
+            })}
+          </Alert>
+          <TextDiff
+            left={conflict.latestBody}
+            right={body}
+            leftLabel={t('theirVersion', { version: conflict.latestVersion, author: conflict.latestAuthor ?? '—' })}
+            rightLabel={t('yourEdits')}
+          />
+          <div className="flex flex-wrap gap-2">
+            <Button
+              onClick={() => {
+                setBase({ version: conflict.latestVersion, body: conflict.latestBody, valid: conflict.latestValid });
+                setBody(conflict.latestBody);
+                setConflict(null);
+                save.reset();
+              }}
+            >
+              {t('discardMine', { version: conflict.latestVersion })}
+            </Button>
+            <Button
+              onClick={() => {
+                // The user has seen both versions; their edits now knowingly replace version N.
+                setBase((b) => ({ ...b, version: conflict.latestVersion, body: conflict.latestBody }));
+                setConflict(null);
+                save.reset();
+              }}
+            >
+              {t('keepMine', { version: conflict.latestVersion })}
+            </Button>
+          </div>
+        </div>
+      ) : null}
+
+      <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <JsonEditor
+          ref={editor}
+          value={body}
+          onChange={canEdit ? setBody : undefined}
+          onSave={submit}
+          marks={marks}
+          readOnly={!canEdit}
+          label={t('editorLabel', { name: initial.name })}
+          height="calc(100vh - 14rem)"
+        />
+        <aside className="space-y-3">
+          {canEdit ? (
+            <form
+              className="space-y-2 rounded-md border border-slate-200 bg-white p-3"
+              onSubmit={(e) => {
+                e.preventDefault();
+                submit();
+              }}
+            >
+              <Field label={t('commitMessage')} hint={t('commitHint')}>
+                {(p) => <Input {...p} value={message} onChange={(e) => setMessage(e.target.value)} maxLength={500} />}
+              </Field>
+              {invalid ? <p className="text-xs text-amber-800">{t('draftWarning')}</p> : null}
+              <Button type="submit" variant="primary" className="w-full" disabled={!canSave}>
+                {save.isPending ? t('saving') : invalid ? t('saveDraft', { version: base.version + 1 }) : t('save', { version: base.version + 1 })}
+              </Button>
+              {saveError ? <Alert tone="error">{saveError}</Alert> : null}
+              {saved ? <Alert tone="success">{t('saved', { version: saved })}</Alert> : null}
+            </form>
+          ) : (
+            <Alert tone="info">{t('readOnly')}</Alert>
+          )}
+          <section className="rounded-md border border-slate-200 bg-white p-3">
+            <h2 className="mb-2 flex items-center justify-between text-sm font-semibold">
+              {t('issues')}
+              <span className="text-xs font-normal text-slate-500">
+                {validating ? t('checking') : t('issueCount', { count: issues.length })}
+              </span>
+            </h2>
+            <IssueList issues={issues} onReveal={(offset) => editor.current?.reveal(offset)} />
+          </section>
+          <p className="text-xs text-slate-500">
+            {t('lastSaved', {
+              version: current.latestVersion,
+              author: current.latest.authorName ?? '—',
+              when: format.dateTime(current.latest.createdAt, { dateStyle: 'medium', timeStyle: 'short' }),
+            })}
+          </p>
+        </aside>
+      </div>
+    </div>
+  );
+}

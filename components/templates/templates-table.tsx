@@ -1,0 +1,53 @@
+import Link from 'next/link';
+import { getFormatter, getTranslations } from 'next-intl/server';
+import type { RouterOutputs } from '@/app/_trpc/react';
+import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { RoleBadge, TemplateStatusBadge } from './template-badges';
+
+export async function TemplatesTable({ templates }: { templates: RouterOutputs['template']['list'] }) {
+  const t = await getTranslations('templates');
+  const format = await getFormatter();
+  if (templates.length === 0) {
+    return <p className="rounded-md border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">{t('empty')}</p>;
+  }
+  return (
+    <Table aria-label={t('title')}>
+      <thead>
+        <tr>
+          <Th>{t('name')}</Th>
+          <Th>{t('role')}</Th>
+          <Th className="text-right">{t('version')}</Th>
+          <Th>{t('status')}</Th>
+          <Th className="hidden md:table-cell">{t('lastChange')}</Th>
+          <Th className="hidden sm:table-cell">{t('updated')}</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {templates.map((x) => (
+          <Tr key={x.id}>
+            <Td>
+              <Link href={`/templates/${x.id}`} className="font-medium text-blue-700 hover:underline">
+                {x.name}
+              </Link>
+              {x.description ? <p className="max-w-md truncate text-xs text-slate-500">{x.description}</p> : null}
+            </Td>
+            <Td>
+              <RoleBadge role={x.role} />
+            </Td>
+            <Td className="text-right tabular-nums">v{x.latestVersion}</Td>
+            <Td>
+              <TemplateStatusBadge valid={x.valid ?? false} />
+            </Td>
+            <Td className="hidden max-w-xs truncate text-slate-600 md:table-cell">{x.message}</Td>
+            <Td className="hidden text-xs whitespace-nowrap text-slate-600 sm:table-cell">
+              <time dateTime={x.updatedAt.toISOString()} title={format.dateTime(x.updatedAt, { dateStyle: 'medium', timeStyle: 'long' })}>
+                {format.relativeTime(x.updatedAt)}
+              </time>
+              {x.authorName ? <span className="block text-slate-500">{x.authorName}</span> : null}
+            </Td>
+          </Tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+// Both drivers' drizzle instances share this base type, so services never know which one runs.
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  driver: 'postgres' | 'pglite';
+  db: Db;
+  /** For pg-boss: one statement with parameters, or parameterless multi-statement text. */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  /** Where pg-boss should connect on Postgres (its own pool); undefined on PGlite. */
+  connectionString?: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres:// URL; when absent PGlite is used. */
+  url?: string;
+  /** PGlite data folder, or 'memory' for an in-memory database (tests). */
+  pgliteDir?: string;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const client = postgres(opts.url, { max: 10, onnotice: () => {} });
+    const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as Db;
+    return {
+      driver: 'postgres',
+      db,
+      connectionString: opts.url,
+      async executeSql(text, values) {
+        const rows = values?.length
+          ? await client.unsafe(text, values as never[])
+          : await client.unsafe(text).simple();
+        return { rows: Array.isArray(rows) ? [...rows] : [] };
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const dir = opts.pgliteDir ?? '.data/pglite';
+  if (dir !== 'memory') mkdirSync(path.resolve(dir), { recursive: true });
+  const pg = dir === 'memory' ? new PGlite() : new PGlite(path.resolve(dir));
+  await pg.waitReady;
+  const db = drizzle(pg, { schema, casing: 'snake_case' }) as unknown as Db;
+  return {
+    driver: 'pglite',
+    db,
+    async executeSql(text, values) {
+      if (values?.length) return pg.query(text, values);
+      // exec runs several statements; pg-boss wants the rows of the last one.
+      const results = await pg.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    },
+    close: () => pg.close(),
+  };
+}

@@ -1,0 +1,15 @@
+import { auditRouter } from './routers/audit';
+import { meRouter } from './routers/me';
+import { templateRouter } from './routers/template';
+import { userRouter } from './routers/user';
+import { createCallerFactory, router } from './trpc';
+
+export const appRouter = router({
+  me: meRouter,
+  user: userRouter,
+  template: templateRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,40 @@
+import {
+  ZCreateTemplateRequest,
+  ZRestoreTemplateVersionRequest,
+  ZSaveTemplateVersionRequest,
+  ZTemplateIdRequest,
+  ZTemplateVersionRequest,
+  ZUpdateTemplateRequest,
+  ZValidateTemplateRequest,
+} from '@/server/api/schemas/templates';
+import { readProcedure, router, templateWriteProcedure } from '@/server/api/trpc';
+import { validateTemplateText } from '@/server/engine/template/validate';
+import { createTemplate } from '@/server/services/templates/create-template';
+import { findTemplates } from '@/server/services/templates/find-templates';
+import {
+  findTemplateVersions,
+  getTemplateVersionOrThrow,
+  getTemplateWithLatest,
+} from '@/server/services/templates/get-template';
+import { restoreTemplateVersion } from '@/server/services/templates/restore-template-version';
+import { saveTemplateVersion } from '@/server/services/templates/save-template-version';
+import { updateTemplate } from '@/server/services/templates/update-template';
+
+export const templateRouter = router({
+  list: readProcedure.query(({ ctx }) => findTemplates(ctx.db)),
+  byId: readProcedure.input(ZTemplateIdRequest).query(({ ctx, input }) => getTemplateWithLatest(ctx.db, input.templateId)),
+  versions: readProcedure.input(ZTemplateIdRequest).query(({ ctx, input }) => findTemplateVersions(ctx.db, input.templateId)),
+  version: readProcedure
+    .input(ZTemplateVersionRequest)
+    .query(({ ctx, input }) => getTemplateVersionOrThrow(ctx.db, input.templateId, input.version)),
+  // Pure: the editor calls it as you type to show every problem in place.
+  validate: readProcedure.input(ZValidateTemplateRequest).query(({ input }) => validateTemplateText(input.body)),
+  create: templateWriteProcedure.input(ZCreateTemplateRequest).mutation(({ ctx, input }) => createTemplate(ctx.db, ctx.actor, input)),
+  save: templateWriteProcedure
+    .input(ZSaveTemplateVersionRequest)
+    .mutation(({ ctx, input }) => saveTemplateVersion(ctx.db, ctx.actor, input)),
+  restore: templateWriteProcedure
+    .input(ZRestoreTemplateVersionRequest)
+    .mutation(({ ctx, input }) => restoreTemplateVersion(ctx.db, ctx.actor, input)),
+  update: templateWriteProcedure.input(ZUpdateTemplateRequest).mutation(({ ctx, input }) => updateTemplate(ctx.db, ctx.actor, input)),
+});

@@ -1,0 +1,34 @@
+import { eq } from 'drizzle-orm';
+import { getDatabase, tables } from '@/db';
+import { env } from '@/server/env';
+import { setBoss } from '@/server/jobs/enqueue';
+import { startBoss } from '@/server/jobs/boss';
+import { startWorker } from '@/server/jobs/worker';
+import { logger } from '@/server/lib/logger';
+import { seedDemoData } from '@/server/services/demo/seed-demo-data';
+import { ensureInitialAdmin } from '@/server/services/users/ensure-initial-admin';
+
+/** Start-up of the console process: migrate, first admin, demo data, job queue. */
+export async function bootConsole(): Promise<void> {
+  const e = env();
+  const database = await getDatabase(); // applies migrations
+  const admin = await ensureInitialAdmin(database.db, { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD });
+  if (admin) {
+    // Printed once, on the terminal only: it is never stored in clear anywhere.
+    const lines = [
+      'Rome Image Console: first start, an admin account was created.',
+      `  Admin e-mail:    ${admin.email}`,
+      `  Admin password:  ${admin.generated ? admin.password : '(from ADMIN_PASSWORD)'}`,
+      'Sign in and change it in Settings → Users. This is shown only once.',
+    ];
+    process.stdout.write(`\n${lines.join('\n')}\n\n`);
+    if (e.CONSOLE_DEMO === 'on') {
+      const [row] = await database.db.select().from(tables.users).where(eq(tables.users.email, admin.email));
+      const seeded = await seedDemoData(database.db, { id: row!.id, email: row!.email, name: row!.name, role: 'admin' });
+      logger.info({ templates: seeded }, 'demo data seeded');
+    }
+  }
+  const boss = e.CONSOLE_WORKER === 'embedded' ? await startWorker(database) : await startBoss(database, { role: 'sender' });
+  setBoss(boss);
+  logger.info({ driver: database.driver, worker: e.CONSOLE_WORKER }, 'console ready');
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+// The only reader of process.env. Parsed lazily so that importing a module never
+// fails at build time; a bad value fails loudly at first use instead.
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().url().optional(),
+  CONSOLE_DATA_DIR: z.string().default('.data'),
+  PORT: z.coerce.number().int().positive().default(3000),
+  CONSOLE_URL: z.string().url().optional(),
+  AUTH_SECRET: z.string().min(32).optional(),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(12).optional(),
+  CONSOLE_WORKER: z.enum(['embedded', 'off']).default('embedded'),
+  CONSOLE_DEMO: z.enum(['on', 'off']).default('on'),
+  WORKER_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof ZEnv>;
+
+let cached: Env | undefined;
+export function env(): Env {
+  if (!cached) {
+    // Empty strings in the environment mean "unset" (common in shell scripts and CI).
+    const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
+    cached = ZEnv.parse(raw);
+  }
+  return cached;
+}
+
+export function consoleUrl(): string {
+  const e = env();
+  return e.CONSOLE_URL ?? `http://localhost:${e.PORT}`;
+}

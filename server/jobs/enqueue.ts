@@ -1,0 +1,23 @@
+import type PgBoss from 'pg-boss';
+import { QUEUES, type QueueName, type QueuePayload } from './queues';
+
+const KEY = Symbol.for('rome.boss');
+type Holder = { [KEY]?: PgBoss };
+
+/** The process's pg-boss instance, set once at start (web, worker or test). */
+export function setBoss(boss: PgBoss | undefined): void {
+  (globalThis as Holder)[KEY] = boss;
+}
+
+export function getBoss(): PgBoss {
+  const boss = (globalThis as Holder)[KEY];
+  if (!boss) throw new Error('The job queue is not started in this process');
+  return boss;
+}
+
+export async function enqueue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>): Promise<string> {
+  const data = QUEUES[queue].payload.parse(payload);
+  const id = await getBoss().send(queue, data);
+  if (!id) throw new Error(`pg-boss refused a job for ${queue}`);
+  return id;
+}

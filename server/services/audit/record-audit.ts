@@ -1,0 +1,22 @@
+import type { DbOrTx } from '@/db';
+import { tables } from '@/db';
+import type { Actor } from '@/server/lib/permissions';
+
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId: string;
+  details?: Record<string, unknown>;
+}
+
+/** Written in the same transaction as the change it records, so neither exists without the other. */
+export async function recordAudit(tx: DbOrTx, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.insert(tables.auditLog).values({
+    actorId: actor.id,
+    actorEmail: actor.email,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    details: entry.details ?? {},
+  });
+}

@@ -1,0 +1,28 @@
+import type { Db } from '@/db';
+import type { TRestoreTemplateVersionRequest } from '@/server/api/schemas/templates';
+import type { Actor } from '@/server/lib/permissions';
+import { recordAudit } from '../audit/record-audit';
+import { getTemplateVersionOrThrow } from './get-template';
+import { appendTemplateVersion } from './write-template-version';
+
+/** History is never rewritten: restoring makes the old body the newest version. */
+export async function restoreTemplateVersion(db: Db, actor: Actor, input: TRestoreTemplateVersionRequest) {
+  return db.transaction(async (tx) => {
+    const old = await getTemplateVersionOrThrow(tx, input.templateId, input.version);
+    const saved = await appendTemplateVersion(tx, actor, {
+      templateId: input.templateId,
+      baseVersion: input.baseVersion,
+      body: old.body,
+      message: `Restore version ${input.version}`,
+      // An old draft stays a draft when restored; it was already marked invalid.
+      asDraft: !old.valid,
+    });
+    await recordAudit(tx, actor, {
+      action: 'template.restore',
+      targetType: 'template',
+      targetId: input.templateId,
+      details: { restored: input.version, version: saved.version },
+    });
+    return saved;
+  });
+}

@@ -1,0 +1,14 @@
+import { tables } from '@/db';
+import type { TemplateIssue } from '@/server/engine/template/validate';
+
+export const versionColumns = {
+  version: tables.templateVersions.version,
+  message: tables.templateVersions.message,
+  valid: tables.templateVersions.valid,
+  parentVersion: tables.templateVersions.parentVersion,
+  createdAt: tables.templateVersions.createdAt,
+  authorName: tables.users.name,
+  authorEmail: tables.users.email,
+};
+
+export type TemplateIssues = TemplateIssue[];

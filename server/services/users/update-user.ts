@@ -1,0 +1,41 @@
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { tables, type Db } from '@/db';
+import type { TUpdateUserRequest } from '@/server/api/schemas/users';
+import { AppError } from '@/server/lib/errors';
+import type { Actor } from '@/server/lib/permissions';
+import { recordAudit } from '../audit/record-audit';
+
+export async function updateUser(db: Db, actor: Actor, input: TUpdateUserRequest) {
+  return db.transaction(async (tx) => {
+    const [user] = await tx.select().from(tables.users).where(eq(tables.users.id, input.id)).for('update');
+    if (!user) throw new AppError('NOT_FOUND', { userMessage: 'No such user.' });
+
+    const losesAdmin = user.role === 'admin' && ((input.role && input.role !== 'admin') || input.disabled === true);
+    if (losesAdmin) {
+      // Someone must always be able to manage users and credentials.
+      const [others] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(tables.users)
+        .where(and(eq(tables.users.role, 'admin'), eq(tables.users.disabled, false), ne(tables.users.id, user.id)));
+      if ((others?.n ?? 0) === 0) {
+        throw new AppError('LAST_ADMIN', { userMessage: 'This is the last enabled admin; make someone else admin first.' });
+      }
+    }
+
+    const changes = {
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.role !== undefined && { role: input.role }),
+      ...(input.disabled !== undefined && { disabled: input.disabled }),
+    };
+    await tx.update(tables.users).set({ ...changes, updatedAt: new Date() }).where(eq(tables.users.id, user.id));
+    // Disabling signs the user out everywhere at once.
+    if (input.disabled) await tx.delete(tables.sessions).where(eq(tables.sessions.userId, user.id));
+    await recordAudit(tx, actor, {
+      action: 'user.update',
+      targetType: 'user',
+      targetId: user.id,
+      details: { email: user.email, changes },
+    });
+    return { id: user.id };
+  });
+}
