@@ -42,7 +42,7 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
         </Alert>
       ) : null}
       {update.error ? <Alert tone="error">{update.error.message}</Alert> : null}
-      <Table aria-label={t('title')}>
+      <Table aria-label={t('title')} className="min-w-[42rem]">
         <thead>
           <tr>
             <Th>{t('name')}</Th>

@@ -48,7 +48,7 @@ export function VersionHistory({
         <span className="text-xs text-slate-500">{t('compareHint')}</span>
       </div>
       {restore.error ? <Alert tone="error">{restore.error.message}</Alert> : null}
-      <Table aria-label={t('title')}>
+      <Table aria-label={t('title')} className="min-w-[40rem]">
         <thead>
           <tr>
             <Th className="w-10">{t('from')}</Th>
