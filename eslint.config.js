@@ -56,7 +56,7 @@ export default tseslint.config(
   // Only server/env.ts reads the environment (Next's instrumentation hook must test the runtime itself).
   {
     files: ['**/*.ts', '**/*.tsx'],
-    ignores: ['server/env.ts', 'instrumentation.ts', '**/*.test.ts', 'e2e/**', '*.config.*', 'scripts/**'],
+    ignores: ['server/env.ts', 'instrumentation.ts', '**/*.test.ts', 'server/testing/**', 'e2e/**', '*.config.*', 'scripts/**'],
     rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through server/env.ts.' }] },
   },
 );

@@ -13,7 +13,7 @@ const SELF_SERVICE_MUTATIONS: Record<string, string> = {
 // Queries that are not for every reader.
 const ADMIN_QUERIES = ['user.list', 'audit.list'];
 
-const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: string } }>).map(
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(
   ([path, p]) => ({ path, type: p._def.type }),
 );
 
