@@ -20,29 +20,26 @@ export function VersionDiff({ templateId, latestVersion, from, to }: { templateI
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <label className="flex items-center gap-1.5">
-          {t('from')}
-          <Select className="w-24" value={from.version} onChange={(e) => go(Number(e.target.value), to.version)}>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                v{v}
-              </option>
-            ))}
-          </Select>
-        </label>
-        <label className="flex items-center gap-1.5">
-          {t('to')}
-          <Select className="w-24" value={to.version} onChange={(e) => go(from.version, Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                v{v}
-              </option>
-            ))}
-          </Select>
-        </label>
+        <VersionSelect label={t('from')} value={from.version} versions={versions} onChange={(v) => go(v, to.version)} />
+        <VersionSelect label={t('to')} value={to.version} versions={versions} onChange={(v) => go(from.version, v)} />
         {from.body === to.body ? <span className="text-slate-500">{t('identical')}</span> : null}
       </div>
       <TextDiff left={from.body} right={to.body} leftLabel={label(from)} rightLabel={label(to)} />
     </div>
+  );
+}
+
+function VersionSelect({ label, value, versions, onChange }: { label: string; value: number; versions: number[]; onChange: (v: number) => void }) {
+  return (
+    <label className="flex items-center gap-1.5">
+      {label}
+      <Select className="w-24" value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {versions.map((v) => (
+          <option key={v} value={v}>
+            v{v}
+          </option>
+        ))}
+      </Select>
+    </label>
   );
 }
