@@ -14,7 +14,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['**/*.test.ts'], exclude: [...DB_TESTS, 'node_modules/**', 'e2e/**', '.next/**'], environment: 'node' },
+        test: { name: 'unit', include: ['**/*.test.ts'], exclude: [...DB_TESTS, 'node_modules/**', 'e2e/**', '.next/**'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 },
       },
       {
         resolve: { alias },

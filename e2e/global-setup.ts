@@ -20,6 +20,8 @@ export default async function globalSetup() {
       ADMIN_EMAIL: '',
       ADMIN_PASSWORD: '',
       DATABASE_URL: '',
+      // Its own sandbox port, so a developer's running sandbox (4600) does not collide.
+      SANDBOX_PORT: String(E2E_PORT + 500),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { getDatabase, tables } from '@/db';
 import { env } from '@/server/env';
@@ -28,7 +29,28 @@ export async function bootConsole(): Promise<void> {
       logger.info({ templates: seeded }, 'demo data seeded');
     }
   }
+  if (e.CONSOLE_SANDBOX === 'embedded') await startEmbeddedSandbox();
   const boss = e.CONSOLE_WORKER === 'embedded' ? await startWorker(database) : await startBoss(database, { role: 'sender' });
   setBoss(boss);
   logger.info({ driver: database.driver, worker: e.CONSOLE_WORKER }, 'console ready');
+}
+
+/**
+ * The sandbox cloud in this process, so a newcomer sees builds work without cloud keys. Its
+ * state lives beside the database, since the catalog will point at images made in it.
+ */
+async function startEmbeddedSandbox(): Promise<void> {
+  const e = env();
+  const { startSandboxCloud } = await import('@/server/sandbox-cloud/server');
+  try {
+    const sandbox = await startSandboxCloud({
+      port: e.SANDBOX_PORT,
+      sshPort: e.SANDBOX_SSH_PORT,
+      stateFile: path.join(e.CONSOLE_DATA_DIR, 'sandbox-state.json'),
+    });
+    logger.info({ url: sandbox.url }, 'sandbox cloud started');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    logger.warn({ port: e.SANDBOX_PORT }, 'sandbox port busy: using the sandbox cloud already listening there');
+  }
 }

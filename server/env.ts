@@ -13,6 +13,10 @@ const ZEnv = z.object({
   ADMIN_PASSWORD: z.string().min(12).optional(),
   CONSOLE_WORKER: z.enum(['embedded', 'off']).default('embedded'),
   CONSOLE_DEMO: z.enum(['on', 'off']).default('on'),
+  // The sandbox cloud inside the console process (the embedded default); 'off' when real clouds are used.
+  CONSOLE_SANDBOX: z.enum(['embedded', 'off']).default('embedded'),
+  SANDBOX_PORT: z.coerce.number().int().positive().default(4600),
+  SANDBOX_SSH_PORT: z.coerce.number().int().positive().default(2222),
   WORKER_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

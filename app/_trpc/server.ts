@@ -1,4 +1,5 @@
 import 'server-only';
+import { TRPCError } from '@trpc/server';
 import { redirect } from 'next/navigation';
 import { getDatabase } from '@/server/services/database';
 import { createCaller } from '@/server/api/root';
@@ -12,4 +13,14 @@ export async function serverApi() {
   const { db } = await getDatabase();
   const actor = user.actor;
   return { api: createCaller({ db, actor }), actor, can: (permission: Permission) => can(actor.role, permission) };
+}
+
+/** Resolves to null when the item does not exist (or its id is malformed); other errors still throw. */
+export async function orNull<T>(promise: Promise<T>): Promise<T | null> {
+  try {
+    return await promise;
+  } catch (err) {
+    if (err instanceof TRPCError && (err.code === 'NOT_FOUND' || err.code === 'BAD_REQUEST')) return null;
+    throw err;
+  }
 }

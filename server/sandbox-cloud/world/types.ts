@@ -124,6 +124,8 @@ export interface Eip extends Tagged {
   id: string;
   cloud: Cloud;
   ownerId: string;
+  /** UCloud project the EIP belongs to (absent = the account's default project). */
+  projectId?: string;
   region: string;
   address: string;
   bandwidth: number;
@@ -148,6 +150,8 @@ export interface Firewall extends Tagged {
   id: string;
   cloud: Cloud;
   ownerId: string;
+  /** UCloud project of a user-defined firewall (absent = default project; seeded ones serve every project). */
+  projectId?: string;
   region: string;
   name: string;
   description: string;

@@ -422,7 +422,14 @@ export class World {
   restoreHost(host: Host, fs: InMemoryFs): void {
     this.hosts.set(host.id, host);
     this.fileSystems.set(host.id, fs);
-    if (host.state === 'running' && !host.unreachable) void this.runtime?.start(host, fs);
+    if (host.state === 'running' && !host.unreachable) this.startSsh(host, fs);
+  }
+
+  /** A host whose SSH server cannot listen behaves like one that never answers, as on a real cloud. */
+  private startSsh(host: Host, fs: InMemoryFs): void {
+    this.runtime?.start(host, fs).catch(() => {
+      host.unreachable = true;
+    });
   }
 
   hostFs(hostId: string): InMemoryFs | undefined {
@@ -491,7 +498,7 @@ export class World {
       host.state = to;
       if (to === 'running' && !host.unreachable) {
         const fs = this.fileSystems.get(host.id);
-        if (fs) void this.runtime?.start(host, fs);
+        if (fs) this.startSsh(host, fs);
       }
       then?.();
     });
@@ -631,9 +638,18 @@ export class World {
     return undefined;
   }
 
-  /** Every live resource an account made (not the clouds' own base images or defaults). */
-  resources(): ResourceView[] {
+  /**
+   * Every live resource an account made; with `baseImages` also the clouds' own base images
+   * ('include' adds them, 'only' lists just them — for checking an inventory against the cloud).
+   */
+  resources(opts: { baseImages?: 'exclude' | 'include' | 'only' } = {}): ResourceView[] {
     const out: ResourceView[] = [];
+    if (opts.baseImages === 'include' || opts.baseImages === 'only') {
+      for (const i of this.images.values()) {
+        if (i.kind === 'base' && i.state !== 'deleted') out.push(view('image', i, i.name, i.state));
+      }
+      if (opts.baseImages === 'only') return out;
+    }
     for (const h of this.hosts.values()) {
       if (h.state !== 'terminated') out.push(view('host', h, h.name, h.state));
     }

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
-import { serverApi } from '@/app/_trpc/server';
+import { orNull, serverApi } from '@/app/_trpc/server';
 import { PageHeader } from '@/components/layout/page-header';
 import { VersionDiff } from '@/components/templates/version-diff';
 
@@ -18,7 +18,7 @@ export default async function DiffPage({
 }) {
   const [{ id }, query] = await Promise.all([params, searchParams]);
   const { api } = await serverApi();
-  const template = await api.template.byId({ templateId: id }).catch(() => null);
+  const template = await orNull(api.template.byId({ templateId: id }));
   if (!template) notFound();
   const to = clampVersion(query.to, template.latestVersion, template.latestVersion);
   const from = clampVersion(query.from, Math.max(1, to - 1), template.latestVersion);

@@ -1,6 +1,6 @@
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
-import { serverApi } from '@/app/_trpc/server';
+import { orNull, serverApi } from '@/app/_trpc/server';
 import { PageHeader } from '@/components/layout/page-header';
 import { VersionHistory } from '@/components/templates/version-history';
 
@@ -11,7 +11,7 @@ export async function generateMetadata() {
 export default async function HistoryPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { api, can } = await serverApi();
-  const template = await api.template.byId({ templateId: id }).catch(() => null);
+  const template = await orNull(api.template.byId({ templateId: id }));
   if (!template) notFound();
   const [versions, t] = await Promise.all([api.template.versions({ templateId: id }), getTranslations('history')]);
   return (

@@ -1,0 +1,115 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleEc2 } from './ec2-api/handler';
+import type { SandboxRequest, SandboxResponse } from './http-types';
+import { SshHostRuntime } from './ssh/host-runtime';
+import { handleUCloud } from './ucloud-api/handler';
+import { ZFaultConfig } from './world/faults';
+import { DEFAULT_ACCOUNTS } from './accounts';
+import type { Account } from './world/types';
+import { World, type WorldOptions } from './world/world';
+import { loadState, saveState } from './world/persistence';
+
+export interface SandboxOptions extends Omit<WorldOptions, 'accounts' | 'runtime'> {
+  port?: number;
+  host?: string;
+  accounts?: Account[];
+  /** Persist the world to this file on every change-making request and on close. */
+  stateFile?: string;
+}
+
+export interface SandboxCloud {
+  url: string;
+  port: number;
+  world: World;
+  close(): Promise<void>;
+}
+
+/** Starts the sandbox cloud: UCloud API at /ucloud, EC2 Query API at /ec2, control at /_sandbox. */
+export async function startSandboxCloud(opts: SandboxOptions = {}): Promise<SandboxCloud> {
+  const runtime = new SshHostRuntime({ port: opts.sshPort ?? 2222 });
+  const world = new World({ ...opts, accounts: opts.accounts ?? DEFAULT_ACCOUNTS, runtime });
+  if (opts.stateFile) await loadState(world, opts.stateFile);
+
+  const server: Server = createServer((req, res) => {
+    void route(world, req, res, opts.stateFile).catch((err: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`sandbox error: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    world,
+    async close() {
+      if (opts.stateFile) await saveState(world, opts.stateFile);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await world.close();
+    },
+  };
+}
+
+async function route(world: World, req: IncomingMessage, res: ServerResponse, stateFile?: string): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sandbox');
+  const body = await readBody(req);
+  const send = (r: SandboxResponse) => {
+    res.writeHead(r.status, r.headers);
+    res.end(r.body);
+  };
+  const json = (status: number, value: unknown) => send({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value, null, 2) });
+  const sandboxReq = (prefix: string): SandboxRequest => ({
+    method: req.method ?? 'GET',
+    url: new URL((url.pathname.slice(prefix.length) || '/') + url.search, url),
+    headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v])),
+    body,
+  });
+
+  if (url.pathname === '/_sandbox/health') return json(200, { ok: true });
+  if (url.pathname === '/_sandbox/resources') {
+    // ?base=include|only adds the clouds' base images; ?cloud=, ?kind=, ?region= narrow the list.
+    const base = url.searchParams.get('base');
+    const q = (k: string) => url.searchParams.get(k);
+    const resources = world
+      .resources({ baseImages: base === 'include' || base === 'only' ? base : 'exclude' })
+      .filter((r) => (!q('cloud') || r.cloud === q('cloud')) && (!q('kind') || r.kind === q('kind')) && (!q('region') || r.region === q('region')));
+    return json(200, { count: resources.length, resources });
+  }
+  if (url.pathname === '/_sandbox/faults') {
+    if (req.method === 'GET') return json(200, world.faults.config);
+    if (req.method === 'DELETE') {
+      world.faults.reset();
+      world.rateLimiter.setScale(1);
+      return json(200, world.faults.config);
+    }
+    const parsed = ZFaultConfig.safeParse(JSON.parse(body.toString('utf8') || '{}'));
+    if (!parsed.success) return json(400, { error: parsed.error.issues });
+    const config = world.faults.update(parsed.data);
+    if (parsed.data.rateLimitScale !== undefined) world.rateLimiter.setScale(parsed.data.rateLimitScale);
+    return json(200, config);
+  }
+  if (url.pathname === '/ucloud' || url.pathname.startsWith('/ucloud/')) {
+    send(await handleUCloud(world, sandboxReq('/ucloud')));
+  } else if (url.pathname === '/ec2' || url.pathname.startsWith('/ec2/')) {
+    send(await handleEc2(world, sandboxReq('/ec2')));
+  } else {
+    return json(404, { error: `no route ${url.pathname}; try /ucloud, /ec2 or /_sandbox/resources` });
+  }
+  if (stateFile && req.method === 'POST') await saveState(world, stateFile);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export { DEFAULT_ACCOUNTS };
