@@ -6,6 +6,7 @@ import { setBoss } from '@/server/jobs/enqueue';
 import { startBoss } from '@/server/jobs/boss';
 import { startWorker } from '@/server/jobs/worker';
 import { logger } from '@/server/lib/logger';
+import { ensureSandboxAccounts } from '@/server/services/clouds/ensure-sandbox-accounts';
 import { seedDemoData } from '@/server/services/demo/seed-demo-data';
 import { ensureInitialAdmin } from '@/server/services/users/ensure-initial-admin';
 
@@ -29,9 +30,14 @@ export async function bootConsole(): Promise<void> {
       logger.info({ templates: seeded }, 'demo data seeded');
     }
   }
-  if (e.CONSOLE_SANDBOX === 'embedded') await startEmbeddedSandbox();
+  const sandboxUrl = e.CONSOLE_SANDBOX === 'embedded' ? await startEmbeddedSandbox() : null;
   const boss = e.CONSOLE_WORKER === 'embedded' ? await startWorker(database) : await startBoss(database, { role: 'sender' });
   setBoss(boss);
+  // After the queue: adding an account enqueues its first inventory sync.
+  if (sandboxUrl && e.CONSOLE_DEMO === 'on') {
+    const added = await ensureSandboxAccounts(database.db, sandboxUrl);
+    if (added) logger.info({ accounts: added }, 'sandbox cloud accounts added');
+  }
   logger.info({ driver: database.driver, worker: e.CONSOLE_WORKER }, 'console ready');
 }
 
@@ -39,7 +45,7 @@ export async function bootConsole(): Promise<void> {
  * The sandbox cloud in this process, so a newcomer sees builds work without cloud keys. Its
  * state lives beside the database, since the catalog will point at images made in it.
  */
-async function startEmbeddedSandbox(): Promise<void> {
+async function startEmbeddedSandbox(): Promise<string> {
   const e = env();
   const { startSandboxCloud } = await import('@/server/sandbox-cloud/server');
   try {
@@ -49,8 +55,10 @@ async function startEmbeddedSandbox(): Promise<void> {
       stateFile: path.join(e.CONSOLE_DATA_DIR, 'sandbox-state.json'),
     });
     logger.info({ url: sandbox.url }, 'sandbox cloud started');
+    return sandbox.url;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     logger.warn({ port: e.SANDBOX_PORT }, 'sandbox port busy: using the sandbox cloud already listening there');
+    return `http://127.0.0.1:${e.SANDBOX_PORT}`;
   }
 }

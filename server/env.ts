@@ -9,6 +9,8 @@ const ZEnv = z.object({
   PORT: z.coerce.number().int().positive().default(3000),
   CONSOLE_URL: z.string().url().optional(),
   AUTH_SECRET: z.string().min(32).optional(),
+  // Encrypts cloud keys at rest (AES-256-GCM); generated into the data folder when absent.
+  CONSOLE_SECRET_KEY: z.string().min(16).optional(),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12).optional(),
   CONSOLE_WORKER: z.enum(['embedded', 'off']).default('embedded'),

@@ -1,3 +1,4 @@
 export * from './auth';
 export * from './templates';
 export * from './audit';
+export * from './clouds';

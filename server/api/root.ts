@@ -1,4 +1,5 @@
 import { auditRouter } from './routers/audit';
+import { catalogRouter, cloudAccountRouter, inventoryRouter } from './routers/cloud';
 import { meRouter } from './routers/me';
 import { templateRouter } from './routers/template';
 import { userRouter } from './routers/user';
@@ -9,6 +10,9 @@ export const appRouter = router({
   user: userRouter,
   template: templateRouter,
   audit: auditRouter,
+  cloudAccount: cloudAccountRouter,
+  inventory: inventoryRouter,
+  catalog: catalogRouter,
 });
 
 export type AppRouter = typeof appRouter;

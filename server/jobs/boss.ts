@@ -22,7 +22,7 @@ export async function startBoss(database: Database, opts: BossOptions): Promise<
   for (const name of QUEUE_NAMES) {
     await boss.createQueue(name);
     if (opts.role === 'worker') {
-      const cron = QUEUES[name].cron;
+      const cron: string | undefined = QUEUES[name].cron;
       if (cron) await boss.schedule(name, cron, {});
     }
   }

@@ -8,6 +8,20 @@ export const QUEUES = {
     // Hourly is enough: expired sessions are already refused; this only reclaims rows.
     cron: '17 * * * *',
   },
+  'inventory.sync': {
+    payload: z.object({
+      accountId: z.string().uuid(),
+      regions: z.union([z.literal('all'), z.array(z.string()).min(1)]),
+      trigger: z.enum(['schedule', 'manual', 'account-created']),
+      requestedBy: z.string().optional(),
+    }),
+    cron: undefined,
+  },
+  // Every few minutes: enqueue the accounts whose sync interval has passed.
+  'inventory.schedule': {
+    payload: z.object({}).default({}),
+    cron: '*/5 * * * *',
+  },
 } as const;
 
 export type QueueName = keyof typeof QUEUES;

@@ -7,6 +7,7 @@ const GRANTS = {
   read: ['viewer', 'builder', 'approver', 'admin'],
   'template.write': ['builder', 'admin'],
   'build.start': ['builder', 'admin'],
+  'inventory.sync': ['builder', 'admin'],
   'rollout.approve': ['approver', 'admin'],
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -222,6 +222,21 @@ export class UCloudClient {
     return this.call('DescribeUHostAvailableDiskTypes', req, S.ZDescribeUHostAvailableDiskTypesResponse, { ...opts, retryable: true });
   }
 
+  // --- UHost: key pairs ------------------------------------------------------------------
+
+  /** The answer holds the private key (PrivateKeyBody), once; UCloud keeps only the public half. */
+  createUHostKeyPair(req: T.TCreateUHostKeyPairRequest, opts: T.CallOptions = {}): Promise<T.TCreateUHostKeyPairResponse> {
+    return this.call('CreateUHostKeyPair', req, S.ZCreateUHostKeyPairResponse, { ...opts, retryable: false });
+  }
+
+  describeUHostKeyPairs(req: T.TDescribeUHostKeyPairsRequest = {}, opts: T.CallOptions = {}): Promise<T.TDescribeUHostKeyPairsResponse> {
+    return this.call('DescribeUHostKeyPairs', req, S.ZDescribeUHostKeyPairsResponse, { ...opts, retryable: true });
+  }
+
+  deleteUHostKeyPairs(req: T.TDeleteUHostKeyPairsRequest, opts: T.CallOptions = {}): Promise<T.TEmptyResponse> {
+    return this.call('DeleteUHostKeyPairs', req, S.ZEmptyResponse, { ...opts, retryable: true });
+  }
+
   // --- VPC --------------------------------------------------------------------------------
 
   describeVPC(req: T.TDescribeVPCRequest = {}, opts: T.CallOptions = {}): Promise<T.TDescribeVPCResponse> {

@@ -259,6 +259,24 @@ export const ZAvailableDiskTypes = z.looseObject({
 });
 export const ZDescribeUHostAvailableDiskTypesResponse = response({ DiskTypeSet: list(ZAvailableDiskTypes) });
 
+// --- UHost: key pairs ---------------------------------------------------------------------
+// Source: UCloudDoc-Team/api uhost-api/create_uhost_key_pair.md and describe_uhost_key_pairs.md
+// (field tables; the response examples are placeholders), terraform-provider-ucloud's key pair
+// resource (KeyPair.KeyPairId / PrivateKeyBody / KeyPairFingerPrint).
+
+export const ZUHostKeyPair = z.looseObject({
+  ProjectId: str.optional(),
+  KeyPairId: str,
+  KeyPairName: str.optional(),
+  /** md5(ProjectId|KeyPairId|PublicKey). */
+  KeyPairFingerPrint: str.optional(),
+  /** Only in CreateUHostKeyPair's answer. */
+  PrivateKeyBody: str.optional(),
+  CreateTime: num.optional(),
+});
+export const ZCreateUHostKeyPairResponse = response({ KeyPair: ZUHostKeyPair });
+export const ZDescribeUHostKeyPairsResponse = response({ TotalCount: num.optional(), KeyPairs: list(ZUHostKeyPair) });
+
 // --- VPC ----------------------------------------------------------------------------------
 
 export const ZVPCInfo = z.looseObject({

@@ -181,6 +181,25 @@ export interface TDescribeUHostAvailableDiskTypesRequest extends ZoneScoped {
 }
 export type TDescribeUHostAvailableDiskTypesResponse = z.infer<typeof S.ZDescribeUHostAvailableDiskTypesResponse>;
 
+// --- UHost: key pairs --------------------------------------------------------------------
+
+export interface TCreateUHostKeyPairRequest extends ZoneScoped {
+  /** 1–63 letters, digits and symbols. */
+  KeyPairName: string;
+}
+export type TCreateUHostKeyPairResponse = z.infer<typeof S.ZCreateUHostKeyPairResponse>;
+export type TUHostKeyPair = z.infer<typeof S.ZUHostKeyPair>;
+
+export interface TDescribeUHostKeyPairsRequest extends ZoneScoped, Paged {
+  KeyPairName?: string;
+  KeyPairFingerPrint?: string;
+}
+export type TDescribeUHostKeyPairsResponse = z.infer<typeof S.ZDescribeUHostKeyPairsResponse>;
+
+export interface TDeleteUHostKeyPairsRequest extends ZoneScoped {
+  KeyPairIds: string[];
+}
+
 // --- VPC ----------------------------------------------------------------------------------
 
 export interface TDescribeVPCRequest extends Scoped, Paged {

@@ -1,0 +1,120 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { users } from './auth';
+
+export const cloudKind = pgEnum('cloud_kind', ['ucloud', 'aws']);
+
+// Keys are stored only as AES-256-GCM ciphertext (server/lib/secrets.ts); `key_hint` keeps
+// the last four characters so people can tell accounts apart without seeing the key.
+export const cloudAccounts = pgTable('cloud_accounts', {
+  id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+  name: text('name').notNull().unique(),
+  cloud: cloudKind('cloud').notNull(),
+  environment: text('environment').notNull(),
+  /** Sealed UCloud public key / AWS access key id. */
+  keyIdSealed: text('key_id_sealed').notNull(),
+  /** Sealed UCloud private key / AWS secret access key. */
+  secretSealed: text('secret_sealed').notNull(),
+  keyHint: text('key_hint').notNull(),
+  projectId: text('project_id'),
+  endpoint: text('endpoint'),
+  /** DescribeImage Limit / DescribeImages MaxResults for inventory syncs. */
+  imagePageSize: integer('image_page_size').notNull().default(20),
+  /** Regions synced at once for this account. */
+  syncConcurrency: integer('sync_concurrency').notNull().default(4),
+  /** Minutes between scheduled syncs; 0 = only on demand. */
+  syncIntervalMinutes: integer('sync_interval_minutes').notNull().default(360),
+  enabled: boolean('enabled').notNull().default(true),
+  /** Created by the embedded default for the sandbox cloud. */
+  sandbox: boolean('sandbox').notNull().default(false),
+  lastTestAt: timestamp('last_test_at', { withTimezone: true }),
+  lastTestOk: boolean('last_test_ok'),
+  lastTestError: text('last_test_error'),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const cloudRegions = pgTable(
+  'cloud_regions',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => cloudAccounts.id, { onDelete: 'cascade' }),
+    cloud: cloudKind('cloud').notNull(),
+    region: text('region').notNull(),
+    name: text('name').notNull(),
+    /** [{ zone, bootDiskTypes, hostTypes, cpuPlatforms? }] as the discovery actions report them. */
+    zones: jsonb('zones').notNull().default([]),
+    /** Still listed by the cloud at the last refresh. */
+    active: boolean('active').notNull().default(true),
+    refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('cloud_regions_account_region_uq').on(t.accountId, t.region)],
+);
+
+export const baseImages = pgTable(
+  'base_images',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => cloudAccounts.id, { onDelete: 'cascade' }),
+    cloud: cloudKind('cloud').notNull(),
+    region: text('region').notNull(),
+    imageId: text('image_id').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    osFamily: text('os_family').notNull().default(''),
+    osVersion: text('os_version').notNull().default(''),
+    osName: text('os_name').notNull().default(''),
+    architecture: text('architecture').notNull().default(''),
+    sizeGb: integer('size_gb'),
+    vendorState: text('vendor_state').notNull().default(''),
+    /** 'available' while the cloud lists it; 'removed' once a sync no longer sees it (kept for history). */
+    status: text('status').notNull().default('available'),
+    imageCreatedAt: timestamp('image_created_at', { withTimezone: true }),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('base_images_account_region_image_uq').on(t.accountId, t.region, t.imageId),
+    // The catalog filters by cloud/region/OS/status and sorts by name or date; keep those cheap at 100k rows.
+    index('base_images_filter_idx').on(t.cloud, t.region, t.status, t.osFamily),
+    index('base_images_name_idx').on(t.name),
+    index('base_images_created_idx').on(t.imageCreatedAt),
+  ],
+);
+
+export const inventorySyncs = pgTable(
+  'inventory_syncs',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => cloudAccounts.id, { onDelete: 'cascade' }),
+    region: text('region').notNull(),
+    trigger: text('trigger').notNull(),
+    status: text('status').notNull().default('queued'),
+    pageSize: integer('page_size').notNull(),
+    pagesFetched: integer('pages_fetched').notNull().default(0),
+    apiCalls: integer('api_calls').notNull().default(0),
+    imagesSeen: integer('images_seen').notNull().default(0),
+    imagesAdded: integer('images_added').notNull().default(0),
+    imagesRemoved: integer('images_removed').notNull().default(0),
+    error: text('error'),
+    requestedBy: text('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    durationMs: integer('duration_ms'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('inventory_syncs_account_region_idx').on(t.accountId, t.region, t.createdAt)],
+);

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import {
+  ZCloudAccountIdRequest,
+  ZCreateCloudAccountRequest,
+  ZFindBaseImagesRequest,
+  ZSyncNowRequest,
+  ZUpdateCloudAccountRequest,
+} from '@/server/api/schemas/clouds';
+import { adminProcedure, procedureFor, readProcedure, router } from '@/server/api/trpc';
+import { createCloudAccount } from '@/server/services/clouds/create-cloud-account';
+import { deleteCloudAccount } from '@/server/services/clouds/delete-cloud-account';
+import { findBaseImageFacets, findBaseImages } from '@/server/services/clouds/find-base-images';
+import { findCloudAccounts } from '@/server/services/clouds/find-cloud-accounts';
+import { findInventorySyncs, findRegions } from '@/server/services/clouds/find-regions';
+import { requestInventorySync } from '@/server/services/clouds/request-inventory-sync';
+import { testCloudConnection } from '@/server/services/clouds/test-cloud-connection';
+import { updateCloudAccount } from '@/server/services/clouds/update-cloud-account';
+
+export const cloudAccountRouter = router({
+  // Every reader may see which accounts exist (names, clouds, key hints): the catalog filters by them.
+  list: readProcedure.query(({ ctx }) => findCloudAccounts(ctx.db)),
+  create: adminProcedure.input(ZCreateCloudAccountRequest).mutation(({ ctx, input }) => createCloudAccount(ctx.db, ctx.actor, input)),
+  update: adminProcedure.input(ZUpdateCloudAccountRequest).mutation(({ ctx, input }) => updateCloudAccount(ctx.db, ctx.actor, input)),
+  delete: adminProcedure.input(ZCloudAccountIdRequest).mutation(({ ctx, input }) => deleteCloudAccount(ctx.db, ctx.actor, input.id)),
+  test: adminProcedure.input(ZCloudAccountIdRequest).mutation(({ ctx, input }) => testCloudConnection(ctx.db, ctx.actor, input.id)),
+});
+
+export const inventoryRouter = router({
+  regions: readProcedure.query(({ ctx }) => findRegions(ctx.db)),
+  syncs: readProcedure
+    .input(z.object({ accountId: z.string().uuid().optional(), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ ctx, input }) => findInventorySyncs(ctx.db, input)),
+  syncNow: procedureFor('inventory.sync').input(ZSyncNowRequest).mutation(({ ctx, input }) => requestInventorySync(ctx.db, ctx.actor, input)),
+});
+
+export const catalogRouter = router({
+  baseImages: readProcedure.input(ZFindBaseImagesRequest).query(({ ctx, input }) => findBaseImages(ctx.db, input)),
+  facets: readProcedure.query(({ ctx }) => findBaseImageFacets(ctx.db)),
+});
