@@ -1,0 +1,296 @@
+// What the target regions can run, checked against the inventory's region capabilities before a
+// build starts (field problems #2 and #3 of PRODUCT.md). Pure: the caller passes what the
+// inventory knows; nothing here calls a cloud, let alone a mutating API.
+import type { CloudKind, RegionInfo, ZoneCapabilities } from '@/server/clouds/provider';
+import type { DraftIssue, JsonPath } from './issues';
+import { requiresEna, instanceFamily, type TAmazonEbsConfig } from './builders/amazon-ebs';
+import { parseUcloudInstanceType, UCLOUD_BOOT_DISKS_BY_MACHINE, type TUcloudUhostConfig } from './builders/ucloud-uhost';
+
+export interface ImageFacts {
+  name?: string;
+  /** UCloud: CPU platforms the image boots on (empty = any). */
+  cpuPlatforms?: string[];
+  /** EC2: the image has the ENA driver. */
+  enaSupport?: boolean;
+}
+
+export interface CapabilityContext {
+  capabilities?: (cloud: CloudKind, region: string) => RegionInfo | undefined;
+  /** Every region of the cloud the account can use, to suggest where to build instead. */
+  regions?: (cloud: CloudKind) => RegionInfo[];
+  imageInfo?: (cloud: CloudKind, region: string, imageId: string) => ImageFacts | undefined;
+}
+
+export interface BuilderUnderCheck<C> {
+  label: string;
+  path: JsonPath;
+  config: C;
+  /** The options as written (before interpolation), to quote them in fixes. */
+  raw: Record<string, unknown>;
+}
+
+/** Neighbours to try first when a region cannot build (beyond sharing a prefix such as "cn-" or "us-east-"). */
+const NEAR: Record<string, string[]> = {
+  hk: ['cn-gd', 'cn-gd2', 'tw-tp', 'cn-sh2', 'cn-bj2', 'sg'],
+  'tw-tp': ['hk', 'cn-sh2', 'jpn-tky'],
+  sg: ['idn-jakarta', 'th-bkk', 'vn-sng', 'hk'],
+  'th-bkk': ['sg', 'vn-sng', 'idn-jakarta', 'hk'],
+  'vn-sng': ['sg', 'th-bkk', 'hk'],
+  'idn-jakarta': ['sg', 'th-bkk'],
+  'ph-mnl': ['hk', 'sg', 'tw-tp'],
+  'jpn-tky': ['kr-seoul', 'tw-tp', 'hk'],
+  'kr-seoul': ['jpn-tky', 'cn-bj2'],
+  'ind-mumbai': ['sg', 'pk-khi', 'uae-dubai'],
+  'bra-saopaulo': ['us-ws', 'us-ca', 'mx-mex'],
+  'ge-fra': ['uk-london'],
+  'uk-london': ['ge-fra'],
+  'sa-east-1': ['us-east-1', 'us-east-2'],
+  'ca-central-1': ['us-east-1', 'us-east-2'],
+  'me-south-1': ['eu-central-1', 'ap-south-1'],
+  'af-south-1': ['eu-west-1', 'eu-central-1'],
+};
+
+/** Candidate regions ordered by nearness to `from`: shared prefix segments, then NEAR, then inventory order. */
+export function rankRegions(from: string, candidates: RegionInfo[]): RegionInfo[] {
+  const shared = (a: string, b: string): number => {
+    const x = a.split('-');
+    const y = b.split('-');
+    let n = 0;
+    while (n < x.length && n < y.length && x[n] === y[n]) n++;
+    return n;
+  };
+  const near = NEAR[from] ?? [];
+  const nearRank = (id: string): number => (near.includes(id) ? near.indexOf(id) : near.length);
+  return candidates
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => r.id !== from)
+    .sort((a, b) => shared(from, b.r.id) - shared(from, a.r.id) || nearRank(a.r.id) - nearRank(b.r.id) || a.i - b.i)
+    .map(({ r }) => r);
+}
+
+const lower = (xs: string[]): string[] => xs.map((x) => x.toLowerCase());
+
+/** The host types a UCloud zone lists may be machine types ("N") or names ("n-basic-2"); compare by machine type. */
+function ucloudOffersMachine(zone: ZoneCapabilities, machine: string): boolean {
+  if (zone.hostTypes.length === 0) return true;
+  return zone.hostTypes.some((h) => h.toUpperCase() === machine || h.toUpperCase().startsWith(`${machine}-`));
+}
+
+function ucloudPlatforms(zone: ZoneCapabilities, machine: string): string[] | undefined {
+  const map = zone.cpuPlatforms ?? {};
+  const key = Object.keys(map).find((k) => k.toUpperCase() === machine);
+  return key === undefined ? undefined : map[key];
+}
+
+function ucloudZoneFits(zone: ZoneCapabilities, machine: string, disk: string, imagePlatforms: string[]): boolean {
+  if (!ucloudOffersMachine(zone, machine)) return false;
+  if (zone.bootDiskTypes.length > 0 && !lower(zone.bootDiskTypes).includes(disk)) return false;
+  if (imagePlatforms.length > 0) {
+    const host = ucloudPlatforms(zone, machine);
+    if (host !== undefined && host.length > 0 && !host.some((p) => imagePlatforms.includes(p))) return false;
+  }
+  return true;
+}
+
+const quote = (v: unknown): string => JSON.stringify(v);
+
+/** Static rule (no inventory needed): O hosts boot only from cloud_rssd, C hosts not from local_normal. */
+export function checkUcloudDiskForMachine(b: BuilderUnderCheck<TUcloudUhostConfig>): DraftIssue[] {
+  const spec = parseUcloudInstanceType(b.config.instance_type);
+  if (typeof spec === 'string') return [];
+  const allowed = UCLOUD_BOOT_DISKS_BY_MACHINE[spec.machineType] ?? [];
+  const disk = b.config.boot_disk_type;
+  if (allowed.length === 0 || allowed.includes(disk)) return [];
+  const fix = allowed[0] as string;
+  return [{
+    code: 'BOOT_DISK_TYPE_MACHINE_MISMATCH',
+    path: [...b.path, b.raw['boot_disk_type'] === undefined ? 'instance_type' : 'boot_disk_type'],
+    message: `${b.label}: ${spec.machineType} hosts ("${b.config.instance_type}") cannot boot from a ${disk} disk${b.raw['boot_disk_type'] === undefined ? ' (the default boot_disk_type)' : ''}; they take ${allowed.join(', ')}.`,
+    hint: `Set "boot_disk_type": "${fix}".`,
+    params: { label: b.label, machineType: spec.machineType, instanceType: b.config.instance_type, diskType: disk, allowed: allowed.join(', '), suggestedType: fix },
+  }];
+}
+
+export function checkUcloudCapabilities(b: BuilderUnderCheck<TUcloudUhostConfig>, ctx: CapabilityContext): DraftIssue[] {
+  if (!ctx.capabilities) return [];
+  const issues: DraftIssue[] = [];
+  const c = b.config;
+  const region = ctx.capabilities('ucloud', c.region);
+  c.image_copy_to_mappings.forEach((m, i) => {
+    if (!ctx.capabilities?.('ucloud', m.region)) issues.push(copyRegionUnknown(b, 'ucloud', m.region, [...b.path, 'image_copy_to_mappings', i, 'region']));
+  });
+  if (!region) return [regionUnknown(b, 'ucloud', c.region, ctx), ...issues];
+  const zone = region.zones.find((z) => z.zone === c.availability_zone);
+  if (!zone) {
+    const zones = region.zones.map((z) => z.zone);
+    issues.push({
+      code: 'ZONE_UNKNOWN',
+      path: [...b.path, 'availability_zone'],
+      message: `${b.label}: "${c.availability_zone}" is not a zone of ${c.region}; its zones are ${zones.join(', ') || 'unknown'}.`,
+      hint: zones[0] ? `Set "availability_zone": "${zones[0]}".` : 'Sync the inventory of this region, then pick one of its zones.',
+      params: { label: b.label, region: c.region, zone: c.availability_zone, zones: zones.join(', ') },
+    });
+    return issues;
+  }
+  const spec = parseUcloudInstanceType(c.instance_type);
+  if (typeof spec === 'string') return issues;
+  const machine = spec.machineType;
+  const disk = c.boot_disk_type;
+  const image = ctx.imageInfo?.('ucloud', c.region, c.source_image_id);
+  const imagePlatforms = image?.cpuPlatforms ?? [];
+  const others = rankRegions(c.region, ctx.regions?.('ucloud') ?? []);
+  const elsewhere = (fits: (z: ZoneCapabilities) => boolean): { region: string; zone: string } | undefined => {
+    for (const r of others) {
+      const z = r.zones.find(fits);
+      if (z) return { region: r.id, zone: z.zone };
+    }
+    return undefined;
+  };
+  const project = typeof b.raw['project_id'] === 'string' && b.raw['project_id'] !== '' ? b.raw['project_id'] : '<project id>';
+  const copyFix = (target: string): string => `"image_copy_to_mappings": [{"project_id": ${quote(project)}, "region": ${quote(target)}}]`;
+  const moveFix = (to: { region: string; zone: string }): string =>
+    `build in ${to.region} ("region": ${quote(to.region)}, "availability_zone": ${quote(to.zone)}, with that region's "source_image_id" of the same base image${image?.name ? ` "${image.name}"` : ''}) and copy the image to ${c.region} with ${copyFix(c.region)}`;
+
+  if (!ucloudOffersMachine(zone, machine)) {
+    const to = elsewhere((z) => ucloudZoneFits(z, machine, disk, imagePlatforms));
+    issues.push({
+      code: 'INSTANCE_TYPE_UNAVAILABLE',
+      path: [...b.path, 'instance_type'],
+      message: `${b.label}: ${c.availability_zone} offers no ${machine} hosts ("${c.instance_type}"); it offers ${zone.hostTypes.join(', ')}.`,
+      hint: `Use a host type offered there${to ? `, or ${moveFix(to)}` : ''}.`,
+      params: { label: b.label, region: c.region, zone: c.availability_zone, instanceType: c.instance_type, offered: zone.hostTypes.join(', '), suggestedRegion: to?.region ?? '', suggestedZone: to?.zone ?? '', suggestedType: '' },
+    });
+    return issues;
+  }
+
+  const offeredDisks = lower(zone.bootDiskTypes);
+  if (offeredDisks.length > 0 && !offeredDisks.includes(disk)) {
+    const allowed = UCLOUD_BOOT_DISKS_BY_MACHINE[machine] ?? offeredDisks;
+    const suggestedType = ['cloud_ssd', 'cloud_rssd', 'local_ssd', 'local_normal'].find((t) => offeredDisks.includes(t) && allowed.includes(t)) ?? '';
+    const to = elsewhere((z) => ucloudZoneFits(z, machine, disk, imagePlatforms));
+    const fixes = [
+      suggestedType ? `set "boot_disk_type": "${suggestedType}"` : '',
+      to ? `${moveFix(to)}` : '',
+    ].filter(Boolean);
+    issues.push({
+      code: 'BOOT_DISK_TYPE_UNAVAILABLE',
+      path: [...b.path, b.raw['boot_disk_type'] === undefined ? 'availability_zone' : 'boot_disk_type'],
+      message: `${b.label}: zone ${c.availability_zone} of ${c.region} has no ${disk} boot disk${b.raw['boot_disk_type'] === undefined ? ' (the default boot_disk_type)' : ''}; it offers ${offeredDisks.join(', ')}. The build host would fail to start.`,
+      hint: fixes.length > 0 ? `Either ${fixes.join(', or ')}.` : 'No region known to this console offers it; pick an offered boot disk type.',
+      params: {
+        label: b.label, region: c.region, zone: c.availability_zone, diskType: disk, offered: offeredDisks.join(', '),
+        suggestedType, suggestedRegion: to?.region ?? '', suggestedZone: to?.zone ?? '',
+      },
+    });
+  }
+
+  const hostPlatforms = ucloudPlatforms(zone, machine);
+  if (imagePlatforms.length > 0 && hostPlatforms !== undefined && hostPlatforms.length > 0 && !hostPlatforms.some((p) => imagePlatforms.includes(p))) {
+    const to = elsewhere((z) => ucloudZoneFits(z, machine, disk, imagePlatforms));
+    issues.push({
+      code: 'IMAGE_HOST_TYPE_MISMATCH',
+      path: [...b.path, 'source_image_id'],
+      message: `${b.label}: the image ${c.source_image_id}${image?.name ? ` (${image.name})` : ''} boots on ${imagePlatforms.join(', ')}, but ${machine} hosts in ${c.availability_zone} run ${hostPlatforms.join(', ')}; the build host would not start.`,
+      hint: `${to ? `Build elsewhere and copy: ${moveFix(to)}. Or ` : ''}choose a base image of ${c.region} that boots on ${hostPlatforms.join(', ')}.`,
+      params: {
+        label: b.label, region: c.region, zone: c.availability_zone, imageId: c.source_image_id, instanceType: c.instance_type,
+        reason: 'cpu-platform', imagePlatforms: imagePlatforms.join(', '), hostPlatforms: hostPlatforms.join(', '),
+        suggestedRegion: to?.region ?? '', suggestedZone: to?.zone ?? '', suggestedType: '',
+      },
+    });
+  }
+  return issues;
+}
+
+export function checkAmazonCapabilities(b: BuilderUnderCheck<TAmazonEbsConfig>, ctx: CapabilityContext): DraftIssue[] {
+  if (!ctx.capabilities) return [];
+  const issues: DraftIssue[] = [];
+  const c = b.config;
+  c.ami_regions.forEach((r, i) => {
+    if (!ctx.capabilities?.('aws', r)) issues.push(copyRegionUnknown(b, 'aws', r, [...b.path, 'ami_regions', i]));
+  });
+  const region = ctx.capabilities('aws', c.region);
+  if (!region) return [regionUnknown(b, 'aws', c.region, ctx), ...issues];
+  let zones = region.zones;
+  if (c.availability_zone) {
+    const zone = zones.find((z) => z.zone === c.availability_zone);
+    if (!zone) {
+      const names = zones.map((z) => z.zone);
+      issues.push({
+        code: 'ZONE_UNKNOWN',
+        path: [...b.path, 'availability_zone'],
+        message: `${b.label}: "${c.availability_zone}" is not an availability zone of ${c.region}; its zones are ${names.join(', ') || 'unknown'}.`,
+        hint: names[0] ? `Set "availability_zone": "${names[0]}" or remove it.` : 'Remove "availability_zone".',
+        params: { label: b.label, region: c.region, zone: c.availability_zone, zones: names.join(', ') },
+      });
+      return issues;
+    }
+    zones = [zone];
+  }
+  const offered = new Set(zones.flatMap((z) => z.hostTypes));
+  const type = c.instance_type;
+  const others = rankRegions(c.region, ctx.regions?.('aws') ?? []);
+  const offering = (t: string): RegionInfo | undefined => others.find((r) => r.zones.some((z) => z.hostTypes.includes(t)));
+  const copy = `"ami_regions": [${quote(c.region)}]`;
+
+  if (offered.size > 0 && !offered.has(type)) {
+    const to = offering(type);
+    const sameFamily = [...offered].filter((t) => instanceFamily(t) === instanceFamily(type)).sort();
+    issues.push({
+      code: 'INSTANCE_TYPE_UNAVAILABLE',
+      path: [...b.path, 'instance_type'],
+      message: `${b.label}: the instance type ${type} is not offered in ${c.availability_zone ?? c.region}.`,
+      hint: [
+        sameFamily[0] ? `Use an offered type such as "instance_type": "${sameFamily[0]}"` : '',
+        to ? `build in ${to.id} ("region": ${quote(to.id)}) and copy the AMI here with ${copy}` : '',
+      ].filter(Boolean).join(', or ') + '.',
+      params: { label: b.label, region: c.region, zone: c.availability_zone ?? '', instanceType: type, offered: [...offered].sort().join(', '), suggestedRegion: to?.id ?? '', suggestedZone: '', suggestedType: sameFamily[0] ?? '' },
+    });
+    return issues;
+  }
+
+  if (requiresEna(type) && c.source_ami) {
+    const image = ctx.imageInfo?.('aws', c.region, c.source_ami);
+    if (image?.enaSupport === false) {
+      const to = others.find((r) => r.zones.some((z) => z.hostTypes.includes(type)) && ctx.imageInfo?.('aws', r.id, c.source_ami ?? '')?.enaSupport !== false);
+      const size = type.split('.')[1] ?? '';
+      const xen = [...offered].filter((t) => !requiresEna(t)).sort((a, x) => Number(x.endsWith(`.${size}`)) - Number(a.endsWith(`.${size}`)) || a.localeCompare(x));
+      const fixes = [
+        to ? `build in ${to.id} ("region": ${quote(to.id)}, with that region's copy of the base image${image.name ? ` "${image.name}"` : ''}, e.g. through "source_ami_filter") and copy the AMI here with ${copy}` : '',
+        xen[0] ? `use an instance type that does not need ENA, e.g. "instance_type": "${xen[0]}"` : '',
+      ].filter(Boolean);
+      issues.push({
+        code: 'IMAGE_HOST_TYPE_MISMATCH',
+        path: [...b.path, 'source_ami'],
+        message: `${b.label}: ${type} is a Nitro instance type that needs ENA, but the AMI ${c.source_ami}${image.name ? ` (${image.name})` : ''} in ${c.region} lacks ENA support; the instance would not start.`,
+        hint: fixes.length > 0 ? `Either ${fixes.join(', or ')}.` : 'Use an AMI with ENA support.',
+        params: {
+          label: b.label, region: c.region, zone: c.availability_zone ?? '', imageId: c.source_ami, instanceType: type,
+          reason: 'ena', imagePlatforms: '', hostPlatforms: '', suggestedRegion: to?.id ?? '', suggestedZone: '', suggestedType: xen[0] ?? '',
+        },
+      });
+    }
+  }
+  return issues;
+}
+
+function regionUnknown(b: { label: string; path: JsonPath }, cloud: CloudKind, region: string, ctx: CapabilityContext): DraftIssue {
+  const known = (ctx.regions?.(cloud) ?? []).map((r) => r.id);
+  return {
+    code: 'REGION_UNKNOWN',
+    path: [...b.path, 'region'],
+    message: `${b.label}: the ${cloud === 'aws' ? 'AWS' : 'UCloud'} account knows no region "${region}".`,
+    hint: known.length > 0 ? `Known regions: ${known.join(', ')}.` : 'Check the region id, or sync the inventory of the cloud account.',
+    params: { label: b.label, cloud, region, known: known.join(', ') },
+  };
+}
+
+function copyRegionUnknown(b: { label: string }, cloud: CloudKind, region: string, path: JsonPath): DraftIssue {
+  return {
+    code: 'COPY_REGION_UNKNOWN',
+    path,
+    message: `${b.label}: the image is to be copied to "${region}", which is not a region of the ${cloud === 'aws' ? 'AWS' : 'UCloud'} account.`,
+    hint: 'Remove it or fix the region id; the copy would fail after the image was built.',
+    params: { label: b.label, cloud, region },
+  };
+}
