@@ -2,7 +2,6 @@ import { getTranslations } from 'next-intl/server';
 import { serverApi } from '@/app/_trpc/server';
 import { PageHeader } from '@/components/layout/page-header';
 import { SettingsTabs } from '@/components/settings/settings-tabs';
-import { Alert } from '@/components/ui/alert';
 
 export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
   const { can } = await serverApi();
@@ -10,14 +9,8 @@ export default async function SettingsLayout({ children }: { children: React.Rea
   return (
     <>
       <PageHeader title={t('title')} description={t('description')} />
-      {can('admin') ? (
-        <>
-          <SettingsTabs />
-          {children}
-        </>
-      ) : (
-        <Alert tone="info">{t('adminsOnly')}</Alert>
-      )}
+      <SettingsTabs isAdmin={can('admin')} />
+      {children}
     </>
   );
 }

@@ -50,6 +50,8 @@ export type TCreateCloudAccountRequest = z.infer<typeof ZCreateCloudAccountReque
 export const ZUpdateCloudAccountRequest = ZAccountSettings.partial()
   .extend({
     id: z.string().uuid(),
+    // Unlike on create, an empty endpoint here means "remove the override".
+    endpoint: z.union([z.string().trim().url(), z.literal('')]).optional(),
     cloud: ZCloudKind,
     // Both or neither: replacing only half of a key pair is never what anyone meant.
     keyId: z.string().trim().min(1).max(256).optional(),

@@ -127,7 +127,9 @@ async function upsertImages(db: Db, account: { id: string; cloud: 'ucloud' | 'aw
         imageCreatedAt: sql`excluded.image_created_at`,
         status: 'available',
         removedAt: null,
-        lastSeenAt: seenAt,
+        // GREATEST: when two syncs of a region overlap, the older one must not move
+        // last_seen_at back and make the newer one think the image vanished.
+        lastSeenAt: sql`greatest(${tables.baseImages.lastSeenAt}, excluded.last_seen_at)`,
         updatedAt: sql`now()`,
       },
     });

@@ -16,7 +16,8 @@ export async function updateCloudAccount(db: Db, actor: Actor, input: TUpdateClo
       const [taken] = await tx.select({ id: tables.cloudAccounts.id }).from(tables.cloudAccounts).where(eq(tables.cloudAccounts.name, input.name));
       if (taken) throw new AppError('NAME_TAKEN', { userMessage: `A cloud account named "${input.name}" already exists.` });
     }
-    const { id, cloud: _cloud, keyId, secret, ...settings } = input;
+    const { id, cloud: _cloud, keyId, secret, endpoint, ...rest } = input;
+    const settings = { ...rest, ...(endpoint !== undefined && { endpoint: endpoint || null }) };
     const keys = keyId && secret ? { keyIdSealed: sealSecret(keyId), secretSealed: sealSecret(secret), keyHint: keyHint(keyId), lastTestOk: null, lastTestAt: null, lastTestError: null } : {};
     await tx
       .update(tables.cloudAccounts)
