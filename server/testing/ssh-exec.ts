@@ -43,3 +43,9 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Waits until a sandbox host (a world object, updated in place by the clock) is running. */
+export async function waitHostRunning<H extends { id: string; state: string }>(host: H, timeoutMs = 10_000): Promise<H> {
+  await waitFor(`host ${host.id} running`, async () => host.state === 'running', timeoutMs, 20);
+  return host;
+}

@@ -1,6 +1,7 @@
 // The SSH communicator against real sandbox hosts (ssh2 servers over just-bash disks).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxCloud, type SandboxCloud } from '@/server/sandbox-cloud/server';
+import { waitHostRunning } from '@/server/testing/ssh-exec';
 import type { Host } from '@/server/sandbox-cloud/world/types';
 import { connectSsh, lineSplitter, SshTimeoutError } from './ssh';
 import type { Communicator } from './types';
@@ -18,14 +19,7 @@ afterAll(async () => {
   await sb?.close();
 });
 
-async function waitRunning(host: Host): Promise<Host> {
-  const until = Date.now() + 10_000;
-  while (host.state !== 'running') {
-    if (Date.now() > until) throw new Error(`host ${host.id} is still ${host.state}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return host;
-}
+const waitRunning = (host: Host) => waitHostRunning(host);
 
 async function ucloudHost(): Promise<Host> {
   return waitRunning(await sb.world.createHost({

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Bash, InMemoryFs } from 'just-bash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxCloud, type SandboxCloud } from '@/server/sandbox-cloud/server';
+import { waitHostRunning } from '@/server/testing/ssh-exec';
 import type { Host } from '@/server/sandbox-cloud/world/types';
 import { connectSsh } from '../communicator/ssh';
 import type { Communicator } from '../communicator/types';
@@ -27,14 +28,7 @@ afterAll(async () => {
   await sb?.close();
 });
 
-async function waitRunning(host: Host): Promise<Host> {
-  const until = Date.now() + 10_000;
-  while (host.state !== 'running') {
-    if (Date.now() > until) throw new Error(`host ${host.id} is still ${host.state}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return host;
-}
+const waitRunning = (host: Host) => waitHostRunning(host);
 
 async function ucloudHost(): Promise<{ host: Host; comm: Communicator }> {
   const host = await waitRunning(await sb.world.createHost({
