@@ -1,0 +1,259 @@
+// `npm run image -- <command>`: Packer's command line over the engine.
+//   image build [--parallel-builds N] [--only a,b] [--except c] [--var k=v] [--var-file f.json]
+//               [--on-error cleanup|abort] [--fail-fast] [--machine-readable] template.json
+//   image validate template.json
+//   image inspect template.json
+//   image copy --from <region>:<image> --to r1,r2 --cloud ucloud|aws
+// Credentials come from the environment (UCLOUD_PUBLIC_KEY/UCLOUD_PRIVATE_KEY/UCLOUD_PROJECT_ID/
+// UCLOUD_ENDPOINT, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_ENDPOINT_URL_EC2); IMAGE_SSH_PORT
+// points SSH at the sandbox cloud's shared port (IMAGE_POLL_MS shortens polls for it). Ctrl-C cancels and waits for the cleanup; a
+// second Ctrl-C exits at once.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CloudCredentials, CloudKind } from '@/server/clouds/provider';
+import { buildTemplate, copyImageToRegions } from './build';
+import { EventFormatter } from './events';
+import { folderFileSource } from './provisioners/file-source';
+import type { RunEvent } from './runner/reporter';
+import { checkTemplate, type TemplateCheck } from './template/check-template';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: Record<string, string | undefined>;
+  /** Registers the Ctrl-C handler; returns its remover. */
+  onInterrupt?: (handler: () => void) => () => void;
+  exit?: (code: number) => never;
+}
+
+const USAGE = `usage:
+  image build [--parallel-builds N] [--only a,b] [--except c] [--var k=v] [--var-file f.json]
+              [--on-error cleanup|abort] [--fail-fast] [--machine-readable] template.json
+  image validate template.json
+  image inspect template.json
+  image copy --from <region>:<image> --to r1,r2 --cloud ucloud|aws`;
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+  flags: Map<string, string[]>;
+  bools: Set<string>;
+  positional: string[];
+}
+
+const BOOL_FLAGS = new Set(['fail-fast', 'machine-readable', 'help']);
+
+function parseArgs(args: string[]): ParsedArgs {
+  const flags = new Map<string, string[]>();
+  const bools = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('-') || a === '-') {
+      positional.push(a);
+      continue;
+    }
+    const body = a.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq >= 0 ? body.slice(0, eq) : body;
+    if (BOOL_FLAGS.has(name)) {
+      bools.add(name);
+      continue;
+    }
+    const value = eq >= 0 ? body.slice(eq + 1) : args[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    flags.set(name, [...(flags.get(name) ?? []), value]);
+  }
+  return { flags, bools, positional };
+}
+
+const list = (values: string[] | undefined): string[] | undefined => (values ? values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean) : undefined);
+const last = (values: string[] | undefined): string | undefined => values?.[values.length - 1];
+
+export function credentialsFromEnv(env: Record<string, string | undefined>, cloud: CloudKind): CloudCredentials {
+  if (cloud === 'ucloud') {
+    return { cloud, keyId: env['UCLOUD_PUBLIC_KEY'] ?? '', secret: env['UCLOUD_PRIVATE_KEY'] ?? '', projectId: env['UCLOUD_PROJECT_ID'] || undefined, endpoint: env['UCLOUD_ENDPOINT'] || undefined };
+  }
+  return { cloud, keyId: env['AWS_ACCESS_KEY_ID'] ?? '', secret: env['AWS_SECRET_ACCESS_KEY'] ?? '', endpoint: env['AWS_ENDPOINT_URL_EC2'] || undefined };
+}
+
+async function check(path: string, parsed: ParsedArgs, io: CliIo): Promise<TemplateCheck> {
+  const text = await readFile(path, 'utf8');
+  const vars: Record<string, string> = {};
+  for (const kv of parsed.flags.get('var') ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var wants key=value, got "${kv}"`);
+    vars[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const varFiles = await Promise.all((parsed.flags.get('var-file') ?? []).map(async (f) => JSON.parse(await readFile(f, 'utf8')) as object));
+  const env = Object.fromEntries(Object.entries(io.env).filter((e): e is [string, string] => e[1] !== undefined));
+  return checkTemplate(text, { vars, varFiles, env });
+}
+
+function printIssues(result: TemplateCheck, io: CliIo): void {
+  for (const i of result.issues) io.err(`Error: ${i.message}${i.hint ? `\n  hint: ${i.hint}` : ''} (${i.line}:${i.column})`);
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    const parsed = parseArgs(rest);
+    if (!command || parsed.bools.has('help')) {
+      io.out(USAGE);
+      return command ? 0 : 1;
+    }
+    switch (command) {
+      case 'validate': {
+        const path = requireTemplate(parsed);
+        const result = await check(path, parsed, io);
+        if (!result.ok) {
+          printIssues(result, io);
+          return 1;
+        }
+        io.out('The configuration is valid.');
+        return 0;
+      }
+      case 'inspect':
+        return await inspect(requireTemplate(parsed), parsed, io);
+      case 'build':
+        return await build(requireTemplate(parsed), parsed, io);
+      case 'copy':
+        return await copy(parsed, io);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`${err.message}\n${USAGE}`);
+      return 2;
+    }
+    io.err(`Error: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+function requireTemplate(parsed: ParsedArgs): string {
+  const path = parsed.positional[0];
+  if (!path) throw new UsageError('a template file is required');
+  return path;
+}
+
+async function inspect(path: string, parsed: ParsedArgs, io: CliIo): Promise<number> {
+  const result = await check(path, parsed, io);
+  if (!result.template) {
+    printIssues(result, io);
+    return 1;
+  }
+  const t = result.template;
+  io.out(`Description:\n\n${t.description}\n`);
+  io.out('Optional variables and their defaults:\n');
+  for (const [k, v] of Object.entries(t.variables)) io.out(`  ${k} = ${t.sensitiveVariables.includes(k) ? '<sensitive>' : v}`);
+  io.out('\nBuilders:\n');
+  for (const b of t.builds) io.out(`  ${b.name}${b.name === b.type ? '' : ` (${b.type})`}`);
+  io.out('\nProvisioners:\n');
+  const seen = new Set<number>();
+  for (const p of t.builds.flatMap((b) => b.provisioners)) {
+    if (seen.has(p.index)) continue;
+    seen.add(p.index);
+    io.out(`  ${p.type}`);
+  }
+  if (seen.size === 0) io.out('  <No provisioners>');
+  io.out('\nNote: If your build names contain user variables or template functions such as \'timestamp\', these are processed at build time, and therefore only show in their raw form here.');
+  return 0;
+}
+
+async function build(path: string, parsed: ParsedArgs, io: CliIo): Promise<number> {
+  const result = await check(path, parsed, io);
+  if (!result.template) {
+    printIssues(result, io);
+    return 1;
+  }
+  const onError = last(parsed.flags.get('on-error')) ?? 'cleanup';
+  if (onError !== 'cleanup' && onError !== 'abort') throw new UsageError('--on-error is cleanup or abort');
+  const parallel = Number(last(parsed.flags.get('parallel-builds')) ?? '0');
+  if (!Number.isInteger(parallel) || parallel < 0) throw new UsageError('--parallel-builds wants a whole number (0 = unlimited)');
+  const sshPort = io.env['IMAGE_SSH_PORT'] ? Number(io.env['IMAGE_SSH_PORT']) : undefined;
+
+  const formatter = new EventFormatter(parsed.bools.has('machine-readable') ? 'machine' : 'human');
+  const controller = new AbortController();
+  let interrupts = 0;
+  const removeInterrupt = io.onInterrupt?.(() => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      io.err('==> Interrupted: cancelling the builds and cleaning up (press Ctrl-C again to exit at once)…');
+      controller.abort(new Error('interrupted by the user'));
+    } else {
+      io.err('==> Exiting without waiting for the cleanup; temporary resources may be left behind.');
+      io.exit?.(130);
+    }
+  });
+  try {
+    const results = await buildTemplate({
+      template: result.template,
+      credentials: (cloud) => credentialsFromEnv(io.env, cloud),
+      only: list(parsed.flags.get('only')),
+      except: list(parsed.flags.get('except')),
+      parallelBuilds: parallel,
+      onError,
+      failFast: parsed.bools.has('fail-fast'),
+      signal: controller.signal,
+      reporter: { emit: (e: RunEvent) => formatter.format(e).forEach((l) => io.out(l)) },
+      files: folderFileSource(dirname(resolve(path))),
+      sshPortOverride: sshPort,
+      // The sandbox cloud changes state in fractions of a second; real clouds want the default.
+      ...(io.env['IMAGE_POLL_MS'] ? { timing: { pollMs: Number(io.env['IMAGE_POLL_MS']) } } : {}),
+      onBuildStarted: (b) => formatter.nameRun(b.runId, b.name),
+    });
+    for (const line of formatter.summary(results)) io.out(line);
+    return results.every((r) => r.status === 'succeeded') ? 0 : 1;
+  } finally {
+    removeInterrupt?.();
+  }
+}
+
+async function copy(parsed: ParsedArgs, io: CliIo): Promise<number> {
+  const from = last(parsed.flags.get('from'));
+  const to = list(parsed.flags.get('to'));
+  const cloud = last(parsed.flags.get('cloud'));
+  if (!from || !to?.length || (cloud !== 'ucloud' && cloud !== 'aws')) throw new UsageError('copy needs --from <region>:<image>, --to r1,r2 and --cloud ucloud|aws');
+  const sep = from.indexOf(':');
+  if (sep <= 0) throw new UsageError('--from is <region>:<image>');
+  const formatter = new EventFormatter(parsed.bools.has('machine-readable') ? 'machine' : 'human');
+  const controller = new AbortController();
+  const removeInterrupt = io.onInterrupt?.(() => controller.abort(new Error('interrupted by the user')));
+  try {
+    const result = await copyImageToRegions({
+      cloud,
+      credentials: credentialsFromEnv(io.env, cloud),
+      from: { region: from.slice(0, sep), imageId: from.slice(sep + 1) },
+      to,
+      signal: controller.signal,
+      reporter: { emit: (e: RunEvent) => formatter.format(e).forEach((l) => io.out(l)) },
+    });
+    for (const i of result.images) io.out(`--> ${i.region}: ${i.imageId}`);
+    for (const f of result.copyFailures) io.err(`--> ${f.region}: FAILED: ${f.error}`);
+    if (result.error) io.err(`Error: ${result.error.userMessage}`);
+    return result.status === 'succeeded' && result.copyFailures.length === 0 ? 0 : 1;
+  } finally {
+    removeInterrupt?.();
+  }
+}
+
+// Run as a program (tsx server/engine/cli.ts …), not when imported by a test.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const io: CliIo = {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+    // eslint-disable-next-line no-restricted-properties -- a program entry: credentials come from its environment
+    env: process.env,
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
+    exit: (code) => process.exit(code),
+  };
+  void main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}
