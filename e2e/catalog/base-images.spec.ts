@@ -240,9 +240,14 @@ test.describe.serial('catalog: cloud accounts, regions and base images', () => {
     await page.goto('/catalog');
     await expect(page.getByTestId('catalog-range')).toContainText(' of ');
     await expect(page.getByRole('button', { name: 'Sync all' })).toHaveCount(0);
-    await expect(page.getByRole('link', { name: 'Regions' })).toHaveCount(0);
     const res = await page.request.post('/api/trpc/inventory.syncNow', { data: { json: {} } });
     expect(res.status()).toBe(403);
+    // Regions explain what each region can build, so readers see them too — without sync buttons.
+    await page.getByRole('link', { name: 'Regions' }).click();
+    await expect(page).toHaveURL(/\/settings\/regions$/);
+    await expect(page.getByText('cn-gd').first()).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Sync now' })).toHaveCount(0);
+    await expect(page.getByRole('link', { name: 'Clouds' })).toHaveCount(0);
   });
 
   test('in Chinese, the catalog and regions read naturally', async ({ page }) => {

@@ -93,14 +93,35 @@ async function route(world: World, req: IncomingMessage, res: ServerResponse, st
     if (parsed.data.rateLimitScale !== undefined) world.rateLimiter.setScale(parsed.data.rateLimitScale);
     return json(200, config);
   }
+  if (url.pathname === '/_sandbox/stats') {
+    if (req.method === 'DELETE') world.apiCalls.clear();
+    return json(200, { calls: Object.fromEntries([...world.apiCalls].sort(([a], [b]) => a.localeCompare(b))) });
+  }
   if (url.pathname === '/ucloud' || url.pathname.startsWith('/ucloud/')) {
+    count(world, 'ucloud', url, req.headers['content-type'], body);
     send(await handleUCloud(world, sandboxReq('/ucloud')));
   } else if (url.pathname === '/ec2' || url.pathname.startsWith('/ec2/')) {
+    count(world, 'ec2', url, req.headers['content-type'], body);
     send(await handleEc2(world, sandboxReq('/ec2')));
   } else {
     return json(404, { error: `no route ${url.pathname}; try /ucloud, /ec2 or /_sandbox/resources` });
   }
   if (stateFile && req.method === 'POST') await saveState(world, stateFile);
+}
+
+/** Counts a request by its Action, however it was sent (query, form or JSON body). */
+function count(world: World, api: 'ucloud' | 'ec2', url: URL, contentType: string | undefined, body: Buffer): void {
+  let action = url.searchParams.get('Action');
+  if (!action && body.length) {
+    const text = body.toString('utf8');
+    try {
+      action = contentType?.includes('json') ? (JSON.parse(text) as { Action?: string }).Action ?? null : new URLSearchParams(text).get('Action');
+    } catch {
+      action = null;
+    }
+  }
+  const key = `${api}:${action ?? '?'}`;
+  world.apiCalls.set(key, (world.apiCalls.get(key) ?? 0) + 1);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -109,6 +109,8 @@ export class World {
   readonly keyPairs = new Map<string, KeyPair>();
   readonly volumes = new Map<string, Volume>();
   readonly snapshots = new Map<string, Snapshot>();
+  /** API requests served, by "ucloud:Action" / "ec2:Action" (GET /_sandbox/stats). */
+  readonly apiCalls = new Map<string, number>();
   private readonly fileSystems = new Map<string, InMemoryFs>();
   private readonly maxCopies: { aws: number; ucloud: number };
   private runtime?: HostRuntime;
