@@ -37,6 +37,21 @@ function io(): CliIo & { lines: string[]; errors: string[] } {
 }
 
 describe('image CLI', () => {
+  it('validate asks the clouds what the regions can run, and explains field problem #3 with the fix', async () => {
+    const gdImage = [...sb.world.images.values()].find((i) => i.cloud === 'ucloud' && i.region === 'cn-gd' && i.name === 'Ubuntu 22.04 64位')!;
+    const template = patchBuilders(loadSeed('rome-access'), { 'ucloud-uhost': { region: 'cn-gd', availability_zone: 'cn-gd-02', source_image_id: gdImage.id } });
+    await writeFile(join(dir, 'gd.json'), JSON.stringify(template));
+    const v = io();
+    v.env = { ...v.env, UCLOUD_PUBLIC_KEY: 'sandbox-public-key', UCLOUD_PRIVATE_KEY: 'sandbox-private-key', UCLOUD_PROJECT_ID: 'org-sandbox', UCLOUD_ENDPOINT: `${sb.url}/ucloud` };
+    expect(await main(['validate', join(dir, 'gd.json')], v)).toBe(1);
+    const text = v.errors.join('\n');
+    expect(text).toContain('zone cn-gd-02 of cn-gd has no cloud_ssd boot disk');
+    expect(text).toMatch(/"boot_disk_type": "local_(ssd|normal)"/);
+    expect(text).toContain('"image_copy_to_mappings"');
+    // Validation never calls a mutating cloud API.
+    expect([...sb.world.hosts.values()].filter((h) => h.region === 'cn-gd')).toHaveLength(0);
+  });
+
   it('validate and inspect a template', async () => {
     const v = io();
     expect(await main(['validate', join(dir, 'template.json')], v)).toBe(0);

@@ -8,14 +8,17 @@
 // UCLOUD_ENDPOINT, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_ENDPOINT_URL_EC2); IMAGE_SSH_PORT
 // points SSH at the sandbox cloud's shared port (IMAGE_POLL_MS shortens polls for it). Ctrl-C cancels and waits for the cleanup; a
 // second Ctrl-C exits at once.
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CloudCredentials, CloudKind } from '@/server/clouds/provider';
+import { createProvider } from '@/server/clouds';
+import type { CloudCredentials, CloudKind, RegionInfo } from '@/server/clouds/provider';
 import { buildTemplate, copyImageToRegions } from './build';
 import { EventFormatter } from './events';
 import { folderFileSource } from './provisioners/file-source';
 import type { RunEvent } from './runner/reporter';
+import type { CapabilityContext, ImageFacts } from './template/capabilities';
 import { checkTemplate, type TemplateCheck } from './template/check-template';
 
 export interface CliIo {
@@ -88,7 +91,56 @@ async function check(path: string, parsed: ParsedArgs, io: CliIo): Promise<Templ
   }
   const varFiles = await Promise.all((parsed.flags.get('var-file') ?? []).map(async (f) => JSON.parse(await readFile(f, 'utf8')) as object));
   const env = Object.fromEntries(Object.entries(io.env).filter((e): e is [string, string] => e[1] !== undefined));
-  return checkTemplate(text, { vars, varFiles, env });
+  return checkTemplate(text, { vars, varFiles, env, ...(await liveCapabilities(text, io)) });
+}
+
+/**
+ * With credentials in the environment, asks the clouds (read-only calls: regions, zone
+ * capabilities, the source images) what the target regions can run, so that validate catches
+ * field problems #2 and #3 before a build. Without them for every cloud of the template, the
+ * check runs without capabilities rather than guessing.
+ */
+async function liveCapabilities(text: string, io: CliIo): Promise<CapabilityContext> {
+  let builders: Record<string, unknown>[] = [];
+  try {
+    const json = JSON.parse(text) as { builders?: unknown };
+    if (Array.isArray(json.builders)) builders = json.builders.filter((b): b is Record<string, unknown> => typeof b === 'object' && b !== null);
+  } catch {
+    return {};
+  }
+  const cloudOf = (b: Record<string, unknown>): CloudKind | null => (b['type'] === 'ucloud-uhost' ? 'ucloud' : b['type'] === 'amazon-ebs' ? 'aws' : null);
+  const clouds = [...new Set(builders.map(cloudOf).filter((c): c is CloudKind => c !== null))];
+  const regions = new Map<CloudKind, RegionInfo[]>();
+  const images = new Map<string, ImageFacts>();
+  for (const cloud of clouds) {
+    const credentials = credentialsFromEnv(io.env, cloud);
+    if (!credentials.keyId || !credentials.secret) {
+      io.err(`note: no ${cloud} credentials in the environment; region capabilities are not checked`);
+      return {};
+    }
+    const provider = createProvider(credentials);
+    try {
+      // One deadline for the many discovery calls of a listing (hence more than 10 listeners).
+      const signal = AbortSignal.timeout(60_000);
+      setMaxListeners(200, signal);
+      regions.set(cloud, await provider.listRegions({ signal }));
+      for (const b of builders.filter((x) => cloudOf(x) === cloud)) {
+        const region = b['region'];
+        const imageId = cloud === 'ucloud' ? b['source_image_id'] : b['source_ami'];
+        if (typeof region !== 'string' || typeof imageId !== 'string' || imageId.includes('{{')) continue;
+        const info = await provider.describeImage(region, imageId, { signal: AbortSignal.timeout(30_000) }).catch(() => null);
+        if (info) images.set(`${cloud}|${region}|${imageId}`, { name: info.name, cpuPlatforms: info.cpuPlatforms, enaSupport: info.enaSupport });
+      }
+    } catch (err) {
+      io.err(`note: could not read ${cloud} region capabilities (${err instanceof Error ? err.message : String(err)}); they are not checked`);
+      return {};
+    }
+  }
+  return {
+    capabilities: (cloud, region) => regions.get(cloud)?.find((r) => r.id === region),
+    regions: (cloud) => regions.get(cloud) ?? [],
+    imageInfo: (cloud, region, imageId) => images.get(`${cloud}|${region}|${imageId}`),
+  };
 }
 
 function printIssues(result: TemplateCheck, io: CliIo): void {

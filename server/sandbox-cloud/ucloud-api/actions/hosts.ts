@@ -280,6 +280,9 @@ async function createUHostInstance(ctx: ActionContext): Promise<Payload> {
       name,
       login: { password, keyName },
       securityGroupIds: [firewall.id],
+      // The business group is UCloud's only label; listing it as a tag makes /_sandbox/resources
+      // show run ids the same way for both clouds.
+      tags: { Tag: tag },
     });
   } catch (err) {
     throw err instanceof SandboxError ? fromSandboxError(err, 'create-host') : err;

@@ -103,8 +103,9 @@ async function createCustomImage(ctx: ActionContext): Promise<Payload> {
     // Docs (DescribeUHostInstance): a boot disk still initialising cannot be made into an image.
     throw new ApiError(RetCode.RETRY_LATER, `Operation failed, please retry later: the boot disk of UHost [${host.id}] is still Initializing`);
   }
-  const image = await world.createImage(host, { name, description: params.str('ImageDescription') ?? '' });
-  meta(world).images.set(image.id, { tag: params.str('Tag') ?? 'Default' });
+  const tag = params.str('Tag') ?? 'Default';
+  const image = await world.createImage(host, { name, description: params.str('ImageDescription') ?? '', tags: { Tag: tag } });
+  meta(world).images.set(image.id, { tag });
   return { ImageId: image.id, DataSnapshotIds: [] };
 }
 
@@ -139,7 +140,9 @@ function copyCustomImage(ctx: ActionContext): Payload {
       description: params.str('TargetImageDescription') ?? source.description,
     });
     const taskId = `copyimage-${randomBytes(6).toString('hex')}`;
-    meta(world).images.set(copy.id, { tag: params.str('TargetImageTag') ?? 'Default', taskId });
+    const tag = params.str('TargetImageTag') ?? 'Default';
+    copy.tags = { Tag: tag };
+    meta(world).images.set(copy.id, { tag, taskId });
     return { TaskId: taskId, TargetImageId: copy.id, TargetRegion: toRegion };
   });
   if (single !== undefined) return { TargetImageId: infos[0]!.TargetImageId, TaskId: infos[0]!.TaskId };
