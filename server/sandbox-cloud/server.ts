@@ -30,9 +30,14 @@ export async function startSandboxCloud(opts: SandboxOptions = {}): Promise<Sand
   const runtime = new SshHostRuntime({ port: opts.sshPort ?? 2222 });
   const world = new World({ ...opts, accounts: opts.accounts ?? DEFAULT_ACCOUNTS, runtime });
   if (opts.stateFile) await loadState(world, opts.stateFile);
+  const saver = opts.stateFile ? new StateSaver(world, opts.stateFile) : undefined;
 
   const server: Server = createServer((req, res) => {
-    void route(world, req, res, opts.stateFile).catch((err: unknown) => {
+    void route(world, req, res, saver).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`sandbox error: ${err instanceof Error ? err.message : String(err)}`);
     });
@@ -47,7 +52,7 @@ export async function startSandboxCloud(opts: SandboxOptions = {}): Promise<Sand
     port,
     world,
     async close() {
-      if (opts.stateFile) await saveState(world, opts.stateFile);
+      await saver?.flush();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await world.close();
@@ -55,7 +60,7 @@ export async function startSandboxCloud(opts: SandboxOptions = {}): Promise<Sand
   };
 }
 
-async function route(world: World, req: IncomingMessage, res: ServerResponse, stateFile?: string): Promise<void> {
+async function route(world: World, req: IncomingMessage, res: ServerResponse, saver?: StateSaver): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const body = await readBody(req);
   const send = (r: SandboxResponse) => {
@@ -106,7 +111,45 @@ async function route(world: World, req: IncomingMessage, res: ServerResponse, st
   } else {
     return json(404, { error: `no route ${url.pathname}; try /ucloud, /ec2 or /_sandbox/resources` });
   }
-  if (stateFile && req.method === 'POST') await saveState(world, stateFile);
+  if (req.method === 'POST') saver?.request();
+}
+
+/**
+ * Writes the state file after changes, at most once a second and never two writes at once:
+ * every API call is a POST, and snapshotting host disks on each would be slow and racy.
+ */
+class StateSaver {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly world: World,
+    private readonly file: string,
+  ) {}
+
+  request(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.save();
+    }, 1000);
+    this.timer.unref();
+  }
+
+  private save(): Promise<void> {
+    // Chained, so two writes never race on the temporary file.
+    this.running = (this.running ?? Promise.resolve())
+      .then(() => saveState(this.world, this.file))
+      .catch(() => {
+        // A failed write is retried by the next change or at close; the API answer stands.
+      });
+    return this.running;
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.save();
+  }
 }
 
 /** Counts a request by its Action, however it was sent (query, form or JSON body). */

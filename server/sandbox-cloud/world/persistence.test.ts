@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { DEFAULT_ACCOUNTS } from '../accounts';
+import { startSandboxCloud } from '../server';
 import { loadState, saveState } from './persistence';
 import { World } from './world';
 
@@ -48,5 +50,20 @@ describe('--state persistence', () => {
     expect(second.keyPairs.get(keyPair.id)?.name).toBe('persisted-key');
     expect(second.resources().map((r) => r.id)).toEqual(expect.arrayContaining([host.id, image.id, keyPair.id]));
     await second.close();
+  });
+
+  it('writes the state file after bursts of concurrent API calls without failing any of them', async () => {
+    const stateFile = path.join(dir, 'burst.json');
+    const sandbox = await startSandboxCloud({ stateFile, sshPort: 20000 + Math.floor(Math.random() * 20000) });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        fetch(`${sandbox.url}/ucloud`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Action: 'GetRegion' }) }).then((r) => r.status),
+      ),
+    );
+    expect(answers.every((status) => status === 200)).toBe(true);
+    await wait(1500);
+    expect(existsSync(stateFile)).toBe(true);
+    await sandbox.close();
+    expect(existsSync(`${stateFile}.tmp`)).toBe(false);
   });
 });
