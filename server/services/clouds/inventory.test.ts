@@ -10,7 +10,7 @@ import { startSandboxCloud, type SandboxCloud } from '@/server/sandbox-cloud/ser
 import { makeActor } from '@/server/testing/actors';
 import { createTestDatabase, type TestDatabase } from '@/server/testing/test-db';
 import { createCloudAccount } from './create-cloud-account';
-import { syncAccountInventory } from './sync-account-inventory';
+import { findAccountsDueForSync, syncAccountInventory } from './sync-account-inventory';
 
 const UCLOUD_SECRET = 'sandbox-private-key';
 const AWS_SECRET = 'sandbox-secret-key';
@@ -78,6 +78,13 @@ describe('cloud accounts and the base image inventory', () => {
         .where(sql`${tables.baseImages.accountId} = ${accountId} and ${tables.baseImages.region} = ${region} and ${tables.baseImages.status} = 'available'`);
       expect(row?.n).toBe(await sandboxCount(sandbox, cloud, region));
     }
+  });
+
+  it('schedules an account again only once its interval has passed', async () => {
+    // Both accounts synced above; their interval is 6 hours.
+    expect(await findAccountsDueForSync(t.database.db)).toEqual([]);
+    const later = new Date(Date.now() + 361 * 60_000);
+    expect((await findAccountsDueForSync(t.database.db, later)).sort()).toEqual([ucloudId, awsId].sort());
   });
 
   it('stores regions with capabilities, field problem #3 visible (cn-gd has no cloud_ssd)', async () => {

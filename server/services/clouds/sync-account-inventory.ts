@@ -42,13 +42,12 @@ export async function syncAccountInventory(db: Db, req: AccountSyncRequest, sign
 
 /** Enabled accounts whose latest sync started longer ago than their interval (or never ran). */
 export async function findAccountsDueForSync(db: Db, now = new Date()): Promise<string[]> {
+  const { cloudAccounts: a, inventorySyncs: s } = tables;
   const rows = await db
-    .select({
-      id: tables.cloudAccounts.id,
-      interval: tables.cloudAccounts.syncIntervalMinutes,
-      last: sql<string | null>`(select max(${tables.inventorySyncs.createdAt}) from ${tables.inventorySyncs} where ${tables.inventorySyncs.accountId} = ${tables.cloudAccounts.id})`,
-    })
-    .from(tables.cloudAccounts)
-    .where(eq(tables.cloudAccounts.enabled, true));
-  return rows.filter((a) => a.interval > 0 && (!a.last || now.getTime() - new Date(a.last).getTime() >= a.interval * 60_000)).map((a) => a.id);
+    .select({ id: a.id, interval: a.syncIntervalMinutes, last: sql<string | Date | null>`max(${s.createdAt})` })
+    .from(a)
+    .leftJoin(s, eq(s.accountId, a.id))
+    .where(eq(a.enabled, true))
+    .groupBy(a.id, a.syncIntervalMinutes);
+  return rows.filter((r) => r.interval > 0 && (!r.last || now.getTime() - new Date(r.last).getTime() >= r.interval * 60_000)).map((r) => r.id);
 }
