@@ -22,6 +22,7 @@ export default async function globalSetup() {
       DATABASE_URL: '',
       // Its own sandbox port, so a developer's running sandbox (4600) does not collide.
       SANDBOX_PORT: String(E2E_PORT + 500),
+      SANDBOX_SSH_PORT: String(E2E_PORT + 600),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-export const E2E_PORT = 3100;
+// E2E_PORT lets two checkouts on one machine run their suites side by side.
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 
 // One console (production build, embedded PGlite) for the whole run, started by global-setup,
 // which reads the admin password it prints. Debian's Chromium only: never a downloaded browser.
