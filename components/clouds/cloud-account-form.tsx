@@ -12,6 +12,7 @@ import {
   ZUpdateCloudAccountRequest,
   type TCloudKind,
 } from '@/server/api/schemas/clouds';
+import { appErrorOf, refusedFields } from '@/server/api/schemas/errors';
 import type { CloudAccountRow } from './sync-state';
 
 type FieldName =
@@ -164,14 +165,14 @@ export function CloudAccountForm({ account, onDone, onCancel }: { account?: Clou
   }
 
   // The server checks the same schema; a duplicate name is the one thing only it can know.
-  const serverFields = mutation.error?.data?.fieldErrors as Record<string, string[] | undefined> | null | undefined;
-  const nameTaken = mutation.error?.data?.appCode === 'NAME_TAKEN';
+  const serverFields = refusedFields(mutation.error?.data);
+  const nameTaken = appErrorOf(mutation.error?.data)?.appCode === 'NAME_TAKEN';
   const shown: Partial<Record<FieldName, string>> = {
-    ...(serverFields ? translate(Object.keys(serverFields).filter((k) => serverFields[k]?.length)) : {}),
+    ...translate([...serverFields]),
     ...(nameTaken ? { name: te('nameTaken') } : {}),
     ...errors,
   };
-  const otherError = mutation.error && !serverFields && !nameTaken ? mutation.error.message : null;
+  const otherError = mutation.error && serverFields.size === 0 && !nameTaken ? mutation.error.message : null;
 
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate autoComplete="off">

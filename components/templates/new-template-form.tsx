@@ -6,6 +6,7 @@ import { trpc } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/field';
+import { refusedFields } from '@/server/api/schemas/errors';
 import { TEMPLATE_ROLES, ZCreateTemplateRequest } from '@/server/api/schemas/templates';
 import { IssueList, translateIssue } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
@@ -72,9 +73,9 @@ export function NewTemplateForm() {
     create.mutate(parsed.data);
   }
 
-  const serverFieldErrors = create.error?.data?.fieldErrors as Record<string, string[] | undefined> | null | undefined;
+  const serverFields = refusedFields(create.error?.data);
   // Field errors are shown in the user's language; the schema's English text is for API clients.
-  const errorFor = (key: 'name' | 'description') => (fieldErrors[key] ?? serverFieldErrors?.[key]?.[0] ? t(`fieldErrors.${key}`) : null);
+  const errorFor = (key: 'name' | 'description') => (fieldErrors[key] || serverFields.has(key) ? t(`fieldErrors.${key}`) : null);
 
   return (
     <form
@@ -111,7 +112,7 @@ export function NewTemplateForm() {
             <Button type="submit" variant="primary" className="w-full" disabled={create.isPending || pending}>
               {issues.length > 0 ? t('createDraft') : t('create')}
             </Button>
-            {create.error && !serverFieldErrors ? <Alert tone="error">{create.error.message}</Alert> : null}
+            {create.error && serverFields.size === 0 ? <Alert tone="error">{create.error.message}</Alert> : null}
           </div>
           <section className="rounded-md border border-slate-200 bg-white p-3">
             <h2 className="mb-2 text-sm font-semibold">{te('issues')}</h2>

@@ -6,6 +6,7 @@ import { trpc, type RouterOutputs } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, Input } from '@/components/ui/field';
+import { appErrorOf, type TTemplateVersionConflictDetails } from '@/server/api/schemas/errors';
 import { IssueList, translateIssue } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 import { RoleBadge, TemplateStatusBadge } from './template-badges';
@@ -14,13 +15,7 @@ import { useTemplateValidation } from './use-template-validation';
 import { useUnsavedChangesGuard } from './use-unsaved-changes-guard';
 
 type Template = RouterOutputs['template']['byId'];
-interface Conflict {
-  latestVersion: number;
-  latestMessage: string;
-  latestAuthor: string | null;
-  latestBody: string;
-  latestValid: boolean;
-}
+type Conflict = TTemplateVersionConflictDetails;
 
 export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdit: boolean }) {
   const t = useTranslations('editor');
@@ -51,7 +46,8 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
       await utils.template.invalidate();
     },
     onError: (error) => {
-      if (error.data?.appCode === 'TEMPLATE_VERSION_CONFLICT') setConflict(error.data.details as Conflict);
+      const appError = appErrorOf(error.data);
+      if (appError?.appCode === 'TEMPLATE_VERSION_CONFLICT') setConflict(appError.details);
     },
   });
 
@@ -65,7 +61,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
     save.mutate({ templateId: initial.id, baseVersion: base.version, body, message, asDraft: invalid });
   };
 
-  const saveError = save.error && save.error.data?.appCode !== 'TEMPLATE_VERSION_CONFLICT' ? save.error.message : null;
+  const saveError = save.error && appErrorOf(save.error.data)?.appCode !== 'TEMPLATE_VERSION_CONFLICT' ? save.error.message : null;
 
   return (
     <div className="space-y-3">

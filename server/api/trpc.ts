@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
-import { ZodError, z } from 'zod';
+import { ZodError, z, type core } from 'zod';
+import { checkAppErrorDetails, type TAppErrorData, type TInputIssue } from '@/server/api/schemas/errors';
 import { getDatabase, type Db } from '@/server/services/database';
 import { getActorFromHeaders } from '@/server/services/auth/get-actor';
 import { APP_ERROR_CODES, AppError } from '@/server/lib/errors';
@@ -17,11 +18,34 @@ export async function createContextFromHeaders(headers: Headers): Promise<Contex
   return { db, actor: await getActorFromHeaders(headers) };
 }
 
+function inputIssues(error: ZodError): TInputIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message }));
+}
+
+/** "search: Must not contain NUL characters (U+0000)": the refused fields, by name, for any API client. */
+function describeInputIssues(issues: readonly core.$ZodIssue[]): string {
+  const shown = issues.slice(0, 5).map((i) => {
+    const path = i.path.map((p, n) => (typeof p === 'number' ? `[${p}]` : `${n ? '.' : ''}${String(p)}`)).join('');
+    return `${path || 'input'}: ${i.message}`;
+  });
+  const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : '';
+  return `Invalid input: ${shown.join('; ')}${more}`;
+}
+
+/** The details of an AppError as its code's schema declares them; anything else is a bug, logged and not sent. */
+function detailsOf(app: AppError): TAppErrorData['details'] {
+  const checked = checkAppErrorDetails(app.code, app.details);
+  if (checked !== 'mismatch') return checked;
+  logger.error({ code: app.code }, 'AppError details do not match their schema (server/api/schemas/errors.ts); not sent');
+  return null;
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
-    const app = cause instanceof AppError ? cause : null;
+    const app: AppError | null = cause instanceof AppError ? cause : null;
+    const input = error.code === 'BAD_REQUEST' && cause instanceof ZodError ? cause : null;
     return {
       ...shape,
       // Unknown errors are masked: their text may carry SQL, hosts or keys.
@@ -30,8 +54,11 @@ const t = initTRPC.context<Context>().create({
         ...shape.data,
         stack: undefined,
         appCode: app?.code ?? null,
-        details: app?.details ?? null,
-        fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
+        // Parse on the client with appErrorOf (server/api/schemas/errors.ts).
+        details: app ? detailsOf(app) : null,
+        /** Refused input fields (path + message); parse on the client with inputIssuesOf. */
+        issues: input ? inputIssues(input) : null,
+        fieldErrors: input ? z.flattenError(input).fieldErrors : null,
       },
     };
   },
@@ -43,7 +70,12 @@ const convertErrors = t.middleware(async ({ next, path }) => {
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof AppError) {
-      throw new TRPCError({ code: APP_ERROR_CODES[cause.code], message: cause.userMessage, cause });
+      const app: AppError = cause;
+      throw new TRPCError({ code: APP_ERROR_CODES[app.code], message: app.userMessage, cause });
+    }
+    // A refused input: name the fields in the message (zod's own is a JSON dump of its issues).
+    if (result.error.code === 'BAD_REQUEST' && cause instanceof ZodError) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: describeInputIssues(cause.issues), cause });
     }
     if (result.error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
   }

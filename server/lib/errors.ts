@@ -1,4 +1,7 @@
+import type { TAppErrorDetails } from '@/server/api/schemas/errors';
+
 // One typed error below the router; server/api/trpc.ts converts it in one place.
+// The details each code carries are declared (as zod schemas) in server/api/schemas/errors.ts.
 export const APP_ERROR_CODES = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
@@ -13,14 +16,18 @@ export const APP_ERROR_CODES = {
 } as const;
 export type AppErrorCode = keyof typeof APP_ERROR_CODES;
 
-export class AppError extends Error {
-  readonly code: AppErrorCode;
+type AppErrorOptions<C extends AppErrorCode> = { message?: string; userMessage: string; cause?: unknown } & ([TAppErrorDetails<C>] extends [never]
+  ? { details?: never }
+  : { details: TAppErrorDetails<C> });
+
+export class AppError<C extends AppErrorCode = AppErrorCode> extends Error {
+  readonly code: C;
   /** Safe to show to the user; `message` may carry internals for the log. */
   readonly userMessage: string;
   /** Structured, user-safe data the UI needs to explain the error (e.g. the conflicting version). */
-  readonly details?: unknown;
+  readonly details?: TAppErrorDetails<C>;
 
-  constructor(code: AppErrorCode, opts: { message?: string; userMessage: string; details?: unknown; cause?: unknown }) {
+  constructor(code: C, opts: AppErrorOptions<C>) {
     super(opts.message ?? opts.userMessage, { cause: opts.cause });
     this.name = 'AppError';
     this.code = code;

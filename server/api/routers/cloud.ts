@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import {
   ZCloudAccountIdRequest,
   ZCreateCloudAccountRequest,
   ZFindBaseImagesRequest,
+  ZFindInventorySyncsRequest,
   ZSyncNowRequest,
   ZUpdateCloudAccountRequest,
 } from '@/server/api/schemas/clouds';
@@ -27,9 +27,7 @@ export const cloudAccountRouter = router({
 
 export const inventoryRouter = router({
   regions: readProcedure.query(({ ctx }) => findRegions(ctx.db)),
-  syncs: readProcedure
-    .input(z.object({ accountId: z.string().uuid().optional(), limit: z.number().int().min(1).max(200).default(50) }))
-    .query(({ ctx, input }) => findInventorySyncs(ctx.db, input)),
+  syncs: readProcedure.input(ZFindInventorySyncsRequest).query(({ ctx, input }) => findInventorySyncs(ctx.db, input)),
   syncNow: procedureFor('inventory.sync').input(ZSyncNowRequest).mutation(({ ctx, input }) => requestInventorySync(ctx.db, ctx.actor, input)),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedInt, MAX_URL_LENGTH, safeString, ZPage, ZSearchText, ZUuid } from './common';
 
 export const CLOUD_KINDS = ['ucloud', 'aws'] as const;
 export const ZCloudKind = z.enum(CLOUD_KINDS);
@@ -11,19 +12,20 @@ export const PAGE_SIZE_LIMITS: Record<TCloudKind, { min: number; max: number }> 
   aws: { min: 5, max: 1000 },
 };
 
+const ZUrl = safeString({ max: MAX_URL_LENGTH, trim: true }).url('Must be a URL');
 const optionalUrl = z
-  .union([z.string().trim().url(), z.literal('')])
+  .union([ZUrl, z.literal('')])
   .optional()
   .transform((v) => v || undefined);
 
 const ZAccountSettings = z.object({
-  name: z.string().trim().min(1).max(60),
-  environment: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,19}$/, 'Use a short lowercase name such as prod or staging'),
+  name: safeString({ min: 1, max: 60, trim: true }),
+  environment: safeString({ max: 20, trim: true }).regex(/^[a-z0-9][a-z0-9-]{0,19}$/, 'Use a short lowercase name such as prod or staging'),
   endpoint: optionalUrl,
-  projectId: z.string().trim().max(64).optional(),
-  imagePageSize: z.number().int().min(1).max(1000).default(20),
-  syncConcurrency: z.number().int().min(1).max(16).default(4),
-  syncIntervalMinutes: z.number().int().min(0).max(7 * 24 * 60).default(360),
+  projectId: safeString({ max: 64, trim: true }).optional(),
+  imagePageSize: boundedInt(1, 1000).default(20),
+  syncConcurrency: boundedInt(1, 16).default(4),
+  syncIntervalMinutes: boundedInt(0, 7 * 24 * 60).default(360),
   enabled: z.boolean().default(true),
 });
 
@@ -39,8 +41,8 @@ function checkPerCloud(v: { cloud: TCloudKind; imagePageSize?: number; projectId
 
 export const ZCreateCloudAccountRequest = ZAccountSettings.extend({
   cloud: ZCloudKind,
-  keyId: z.string().trim().min(1).max(256),
-  secret: z.string().trim().min(1).max(512),
+  keyId: safeString({ min: 1, max: 256, trim: true }),
+  secret: safeString({ min: 1, max: 512, trim: true }),
 }).superRefine((v, ctx) => {
   checkPerCloud(v, ctx);
   if (v.cloud === 'ucloud' && !v.projectId) ctx.addIssue({ code: 'custom', path: ['projectId'], message: 'UCloud needs the project id (org-…)' });
@@ -49,13 +51,13 @@ export type TCreateCloudAccountRequest = z.infer<typeof ZCreateCloudAccountReque
 
 export const ZUpdateCloudAccountRequest = ZAccountSettings.partial()
   .extend({
-    id: z.string().uuid(),
+    id: ZUuid,
     // Unlike on create, an empty endpoint here means "remove the override".
-    endpoint: z.union([z.string().trim().url(), z.literal('')]).optional(),
+    endpoint: z.union([ZUrl, z.literal('')]).optional(),
     cloud: ZCloudKind,
     // Both or neither: replacing only half of a key pair is never what anyone meant.
-    keyId: z.string().trim().min(1).max(256).optional(),
-    secret: z.string().trim().min(1).max(512).optional(),
+    keyId: safeString({ min: 1, max: 256, trim: true }).optional(),
+    secret: safeString({ min: 1, max: 512, trim: true }).optional(),
   })
   .superRefine((v, ctx) => {
     checkPerCloud(v, ctx);
@@ -63,26 +65,32 @@ export const ZUpdateCloudAccountRequest = ZAccountSettings.partial()
   });
 export type TUpdateCloudAccountRequest = z.infer<typeof ZUpdateCloudAccountRequest>;
 
-export const ZCloudAccountIdRequest = z.object({ id: z.string().uuid() });
+export const ZCloudAccountIdRequest = z.object({ id: ZUuid });
 
 export const ZSyncNowRequest = z.object({
-  accountId: z.string().uuid().optional(),
-  region: z.string().min(1).max(64).optional(),
+  accountId: ZUuid.optional(),
+  region: safeString({ min: 1, max: 64 }).optional(),
 });
 export type TSyncNowRequest = z.infer<typeof ZSyncNowRequest>;
 
 export const BASE_IMAGE_SORTS = ['name', 'created', 'region', 'os'] as const;
 export const ZFindBaseImagesRequest = z.object({
   cloud: ZCloudKind.optional(),
-  accountId: z.string().uuid().optional(),
-  region: z.string().max(64).optional(),
-  osFamily: z.string().max(64).optional(),
-  osVersion: z.string().max(64).optional(),
+  accountId: ZUuid.optional(),
+  region: safeString({ max: 64 }).optional(),
+  osFamily: safeString({ max: 64 }).optional(),
+  osVersion: safeString({ max: 64 }).optional(),
   status: z.enum(['available', 'removed', 'all']).default('available'),
-  search: z.string().trim().max(100).optional(),
+  search: ZSearchText.optional(),
   sort: z.enum(BASE_IMAGE_SORTS).default('region'),
   direction: z.enum(['asc', 'desc']).default('asc'),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(10).max(200).default(50),
+  page: ZPage.default(1),
+  pageSize: boundedInt(10, 200).default(50),
 });
 export type TFindBaseImagesRequest = z.infer<typeof ZFindBaseImagesRequest>;
+
+export const ZFindInventorySyncsRequest = z.object({
+  accountId: ZUuid.optional(),
+  limit: boundedInt(1, 200).default(50),
+});
+export type TFindInventorySyncsRequest = z.infer<typeof ZFindInventorySyncsRequest>;

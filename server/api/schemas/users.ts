@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '@/server/lib/permissions';
+import { safeString, ZEmail, ZTextId } from './common';
 import { isTimeZone, LOCALES } from './locale';
 
 export { ROLES, type Role };
@@ -7,26 +8,26 @@ export const ZRole = z.enum(ROLES);
 export const ZLocale = z.enum(LOCALES);
 
 export const ZCreateUserRequest = z.object({
-  email: z.string().trim().toLowerCase().email(),
-  name: z.string().trim().min(1).max(100),
+  email: ZEmail,
+  name: safeString({ min: 1, max: 100, trim: true }),
   role: ZRole,
   // Left empty, the server generates one and shows it once.
-  password: z.union([z.string().min(12).max(128), z.literal('')]).optional(),
+  password: z.union([safeString({ min: 12, max: 128 }), z.literal('')]).optional(),
 });
 export type TCreateUserRequest = z.infer<typeof ZCreateUserRequest>;
 
 export const ZUpdateUserRequest = z.object({
-  id: z.string().min(1),
-  name: z.string().trim().min(1).max(100).optional(),
+  id: ZTextId,
+  name: safeString({ min: 1, max: 100, trim: true }).optional(),
   role: ZRole.optional(),
   disabled: z.boolean().optional(),
 });
 export type TUpdateUserRequest = z.infer<typeof ZUpdateUserRequest>;
 
-export const ZUserIdRequest = z.object({ id: z.string().min(1) });
+export const ZUserIdRequest = z.object({ id: ZTextId });
 
 export const ZUpdatePreferencesRequest = z.object({
   locale: ZLocale.optional(),
-  timeZone: z.string().refine(isTimeZone, 'Unknown time zone').optional(),
+  timeZone: safeString({ max: 64 }).refine(isTimeZone, 'Unknown time zone').optional(),
 });
 export type TUpdatePreferencesRequest = z.infer<typeof ZUpdatePreferencesRequest>;
