@@ -165,14 +165,15 @@ export function CloudAccountForm({ account, onDone, onCancel }: { account?: Clou
   }
 
   // The server checks the same schema; a duplicate name is the one thing only it can know.
-  const serverFields = refusedFields(mutation.error?.data);
+  const serverShown = translate([...refusedFields(mutation.error?.data)]);
   const nameTaken = appErrorOf(mutation.error?.data)?.appCode === 'NAME_TAKEN';
   const shown: Partial<Record<FieldName, string>> = {
-    ...translate([...serverFields]),
+    ...serverShown,
     ...(nameTaken ? { name: te('nameTaken') } : {}),
     ...errors,
   };
-  const otherError = mutation.error && serverFields.size === 0 && !nameTaken ? mutation.error.message : null;
+  // A refused input the form has no field for (or any other error) is shown as the server said it.
+  const otherError = mutation.error && Object.keys(serverShown).length === 0 && !nameTaken ? mutation.error.message : null;
 
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate autoComplete="off">

@@ -112,7 +112,8 @@ export function NewTemplateForm() {
             <Button type="submit" variant="primary" className="w-full" disabled={create.isPending || pending}>
               {issues.length > 0 ? t('createDraft') : t('create')}
             </Button>
-            {create.error && serverFields.size === 0 ? <Alert tone="error">{create.error.message}</Alert> : null}
+            {fieldErrors.body || serverFields.has('body') ? <Alert tone="error">{t('fieldErrors.body')}</Alert> : null}
+            {create.error && !['name', 'description', 'body'].some((f) => serverFields.has(f)) ? <Alert tone="error">{create.error.message}</Alert> : null}
           </div>
           <section className="rounded-md border border-slate-200 bg-white p-3">
             <h2 className="mb-2 text-sm font-semibold">{te('issues')}</h2>

@@ -6,7 +6,8 @@ import { trpc, type RouterOutputs } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, Input } from '@/components/ui/field';
-import { appErrorOf, type TTemplateVersionConflictDetails } from '@/server/api/schemas/errors';
+import { appErrorOf, refusedFields, type TTemplateVersionConflictDetails } from '@/server/api/schemas/errors';
+import { ZTemplateBody } from '@/server/api/schemas/templates';
 import { IssueList, translateIssue } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 import { RoleBadge, TemplateStatusBadge } from './template-badges';
@@ -19,6 +20,7 @@ type Conflict = TTemplateVersionConflictDetails;
 
 export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdit: boolean }) {
   const t = useTranslations('editor');
+  const tt = useTranslations('templates');
   const tv = useTranslations('validation');
   const format = useFormatter();
   const utils = trpc.useUtils();
@@ -30,6 +32,8 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
   const [message, setMessage] = useState('');
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [saved, setSaved] = useState<number | null>(null);
+  // The text the shared schema refused (NUL, lone surrogates, size): shown until it changes.
+  const [refusedBody, setRefusedBody] = useState<string | null>(null);
   const dirty = body !== base.body;
   useUnsavedChangesGuard(dirty);
 
@@ -58,10 +62,15 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
   const canSave = canEdit && dirty && message.trim().length > 0 && !save.isPending && !validating;
   const submit = () => {
     if (!canSave) return;
+    if (!ZTemplateBody.safeParse(body).success) {
+      setRefusedBody(body);
+      return;
+    }
     save.mutate({ templateId: initial.id, baseVersion: base.version, body, message, asDraft: invalid });
   };
 
-  const saveError = save.error && appErrorOf(save.error.data)?.appCode !== 'TEMPLATE_VERSION_CONFLICT' ? save.error.message : null;
+  const bodyError = refusedBody === body || refusedFields(save.error?.data).has('body') ? tt('fieldErrors.body') : null;
+  const saveError = bodyError ?? (save.error && appErrorOf(save.error.data)?.appCode !== 'TEMPLATE_VERSION_CONFLICT' ? save.error.message : null);
 
   return (
     <div className="space-y-3">
