@@ -16,9 +16,14 @@ export const APP_ERROR_CODES = {
 } as const;
 export type AppErrorCode = keyof typeof APP_ERROR_CODES;
 
-type AppErrorOptions<C extends AppErrorCode> = { message?: string; userMessage: string; cause?: unknown } & ([TAppErrorDetails<C>] extends [never]
-  ? { details?: never }
-  : { details: TAppErrorDetails<C> });
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+// One known code: its details are required, or forbidden when it has none. A code only known
+// as a union (a helper passing `code: AppErrorCode` on): optional, checked when sent.
+type AppErrorOptions<C extends AppErrorCode> = { message?: string; userMessage: string; cause?: unknown } & (true extends IsUnion<C>
+  ? { details?: TAppErrorDetails<C> }
+  : [TAppErrorDetails<C>] extends [never]
+    ? { details?: never }
+    : { details: TAppErrorDetails<C> });
 
 export class AppError<C extends AppErrorCode = AppErrorCode> extends Error {
   readonly code: C;
