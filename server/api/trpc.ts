@@ -17,6 +17,12 @@ export async function createContextFromHeaders(headers: Headers): Promise<Contex
   return { db, actor: await getActorFromHeaders(headers) };
 }
 
+/** The context of the server caller (server components), for a user the request already identified. */
+export async function createContextForActor(actor: Actor): Promise<Context> {
+  const { db } = await getDatabase();
+  return { db, actor };
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
