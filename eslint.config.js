@@ -1,36 +1,151 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nextPlugin from '@next/eslint-plugin-next';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-// Who may import whom (docs/architecture.md): one `no-restricted-imports` rule per folder,
-// so a layering mistake fails `npm run lint` instead of waiting for review.
-const forbid = (...groups) => ({
-  'no-restricted-imports': [
-    'error',
-    {
-      patterns: groups.map(([group, message]) => ({ group, message })),
-    },
-  ],
-});
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
 
-const DB = [['@/db', '@/db/*', '**/db/*'], 'Only server/services (and the worker start-up) may touch the database.'];
-const SERVICES = [['@/server/services/*'], 'Go through tRPC (server/api), not services.'];
-const ENGINE = [['@/server/engine/*'], 'The engine is reached through services or jobs.'];
-const JOBS = [['@/server/jobs/*'], 'Enqueue through services (server/jobs/enqueue) only.'];
-const API = [['@/server/api/*', '!@/server/api/schemas/*'], 'Lower layers never reach up into the API layer.'];
-const APP = [['@/app/*'], 'Nothing imports the Next.js app layer.'];
-const COMPONENTS = [['@/components/*'], 'Server code never imports UI.'];
-const SANDBOX = [['@/server/sandbox-cloud/*'], 'The sandbox cloud is a foreign vendor: talk to it over HTTP.'];
-const SERVER_EXCEPT_SCHEMAS = [
-  ['@/server/*', '!@/server/api', '!@/server/api/schemas', '!@/server/api/schemas/*', '!@/server/api/root'],
-  'UI reaches the server only through tRPC and the shared zod schemas.',
+// Who may import whom: an allow-list per folder, checked on the RESOLVED path of every import
+// (`@/db`, `../../db/client` and `export … from` alike) by import-x/no-restricted-paths.
+// Besides what its row lists, a folder may import its own files and libraries (node_modules,
+// node:*). A file takes the row of the most specific folder that contains it; a file no row
+// covers may import nothing of the project until it gets a row. docs/architecture.md shows
+// this table as rendered by renderImportTable() (eslint-boundaries.test.ts keeps them equal;
+// `npm run docs:imports` rewrites the doc's copy).
+const may = (p, why) => ({ path: p, why });
+const typesOf = (p, why) => ({ path: p, why, typeOnly: true });
+
+/** @type {{ folder: string, label?: string, mayImport: Array<string | { path: string, why?: string, typeOnly?: boolean }>, note?: string }[]} */
+export const IMPORT_LAYERS = [
+  { folder: 'app', label: 'pages, layouts', mayImport: ['components', may('server/api/session.ts', 'the signed-in user')] },
+  { folder: 'app/_trpc', label: 'client glue, server caller', mayImport: ['server/api', may('server/lib/permissions.ts', 'what the actor may do')] },
+  { folder: 'app/api', label: 'route adapters', mayImport: ['server/api'] },
+  { folder: 'components/ui', label: 'primitives', mayImport: [], note: 'React and UI libraries only' },
+  { folder: 'components', label: 'layout, feature UI', mayImport: [may('app/_trpc/react.tsx', 'tRPC hooks'), 'server/api/schemas'] },
+  {
+    folder: 'server/api',
+    label: 'tRPC',
+    mayImport: ['server/services', may('server/engine', 'pure validation'), 'server/lib'],
+    note: 'never `db`: the handle comes from `server/services/database.ts`',
+  },
+  {
+    folder: 'server/api/schemas',
+    label: 'zod, pure, shared with the client',
+    mayImport: [may('server/lib/permissions.ts', 'roles'), may('server/lib/errors.ts', 'the error codes')],
+  },
+  {
+    folder: 'server/services',
+    mayImport: ['db', may('server/api/schemas', 'input types'), 'server/jobs/enqueue.ts', 'server/engine', 'server/clouds', 'server/lib', 'server/env.ts'],
+  },
+  { folder: 'server/jobs', mayImport: [may('db', "the worker's handle"), 'server/services', 'server/engine', 'server/clouds', 'server/lib', 'server/env.ts'] },
+  { folder: 'server/engine', mayImport: [may('server/clouds', 'through `CloudProvider`'), 'server/lib'], note: 'never `db`, api, services, jobs: it reports through events' },
+  { folder: 'server/clouds', mayImport: ['server/lib'], note: 'SDKs and `fetch`' },
+  { folder: 'server/sandbox-cloud', mayImport: [], note: 'it stands for a foreign vendor' },
+  { folder: 'server/lib', mayImport: ['server/env.ts', typesOf('server/api/schemas/errors.ts')], note: "the error details' types come from their shared schemas" },
+  { folder: 'server/env.ts', mayImport: [], note: 'the only reader of `process.env`' },
+  { folder: 'server/i18n', mayImport: [may('server/api/session.ts', "the user's locale"), 'server/api/schemas'] },
+  {
+    folder: 'server/boot.ts',
+    label: 'start-up',
+    mayImport: ['db', 'server/services', 'server/jobs', may('server/sandbox-cloud/server.ts', 'the embedded sandbox'), 'server/lib', 'server/env.ts'],
+  },
+  { folder: 'instrumentation.ts', mayImport: ['server/boot.ts'] },
+  {
+    folder: 'db',
+    mayImport: ['server/env.ts', typesOf('server/clouds/provider.ts'), typesOf('server/engine/template/validate.ts')],
+    note: 'drizzle and drivers; the types give the stored JSON its shape',
+  },
 ];
+
+// Tests and their helpers, scripts, e2e and tool configs may reach across layers (a client
+// test starts the sandbox cloud; a benchmark seeds through services).
+export const IMPORT_FREE = ['**/*.test.ts', '**/*.test.tsx', 'server/testing/**', 'scripts/**', 'e2e/**', '*.config.*'];
+
+const entryOf = (e) => (typeof e === 'string' ? { path: e } : e);
+const isFile = (p) => /\.[cm]?[jt]sx?$/.test(p);
+const SOURCE = '**/*.{js,mjs,cjs,ts,tsx}';
+
+// docs/architecture.md holds the rendered table between these two lines.
+export const IMPORT_TABLE_START = '<!-- import-table: generated from eslint.config.js by `npm run docs:imports` -->';
+export const IMPORT_TABLE_END = '<!-- /import-table -->';
+
+/** The table docs/architecture.md shows under "Who may import whom". */
+export function renderImportTable() {
+  const code = (p) => `\`${p}\``;
+  const cell = (layer) => {
+    const plain = layer.mayImport.map(entryOf).filter((e) => !e.typeOnly);
+    const types = layer.mayImport.map(entryOf).filter((e) => e.typeOnly);
+    const show = (e) => (e.why ? `${code(e.path)} (${e.why})` : code(e.path));
+    const parts = plain.map(show);
+    if (types.length) parts.push(`types only from ${types.map(show).join(', ')}`);
+    const text = parts.length ? parts.join(', ') : 'nothing of the project';
+    return layer.note ? `${text} — ${layer.note}` : text;
+  };
+  const rows = IMPORT_LAYERS.map((l) => `| ${code(l.folder)}${l.label ? ` (${l.label})` : ''} | ${cell(l)} |`);
+  return [
+    '| folder | may import, besides its own files and libraries |',
+    '|---|---|',
+    ...rows,
+    `| anything else | nothing of the project until it has a row here |`,
+    `| ${IMPORT_FREE.map(code).join(', ')} | anything |`,
+  ].join('\n');
+}
+
+function boundaryConfigs() {
+  const node = { folder: '*', mayImport: [] };
+  // Most specific last: a later config object's rule options replace an earlier one's.
+  const depth = (l) => (l.folder === '*' ? 0 : l.folder.split('/').length + (isFile(l.folder) ? 0.5 : 0));
+  const layers = [node, ...IMPORT_LAYERS].sort((a, b) => depth(a) - depth(b));
+  return layers.map((layer) => {
+    const entries = layer.mayImport.map(entryOf);
+    const allowed = entries.map((e) => e.path);
+    const shown = entries.length ? `only ${entries.map((e) => (e.typeOnly ? `types from ${e.path}` : e.path)).join(', ')}` : 'nothing of the project';
+    const own = layer.folder === '*' ? [] : [layer.folder];
+    const rules = {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: ROOT,
+          zones: [
+            {
+              target: '.',
+              from: '.',
+              except: [...own, ...allowed, 'node_modules'],
+              message: `${layer.folder === '*' ? 'A file outside the table' : layer.folder} may import ${shown} (docs/architecture.md, "Who may import whom").`,
+            },
+          ],
+        },
+      ],
+    };
+    // Each file gets its own row's rules only, so a row without type-only entries turns this off.
+    const typeOnly = entries.filter((e) => e.typeOnly);
+    rules['@typescript-eslint/no-restricted-imports'] = 'off';
+    if (typeOnly.length) {
+      rules['@typescript-eslint/no-restricted-imports'] = [
+        'error',
+        {
+          patterns: typeOnly.map((e) => ({
+            regex: `(^|/)${e.path.replace(/\.[cm]?[jt]sx?$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.[jt]sx?)?$`,
+            allowTypeImports: true,
+            message: `${layer.folder} may import only types from ${e.path}.`,
+          })),
+        },
+      ];
+    }
+    const files = layer.folder === '*' ? [SOURCE] : isFile(layer.folder) ? [layer.folder] : [`${layer.folder}/**`];
+    return { files, rules };
+  });
+}
 
 export default tseslint.config(
   { ignores: ['.next/**', 'node_modules/**', '.data/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', 'e2e/screenshots/**'] },
   ...tseslint.configs.recommended,
   {
-    plugins: { '@next/next': nextPlugin, 'react-hooks': reactHooks },
+    plugins: { '@next/next': nextPlugin, 'react-hooks': reactHooks, 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: path.join(ROOT, 'tsconfig.json') })] },
     rules: {
       ...nextPlugin.configs.recommended.rules,
       ...nextPlugin.configs['core-web-vitals'].rules,
@@ -40,21 +155,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
-  { files: ['components/ui/**'], rules: forbid([['@/server/*', '@/db', '@/db/*', '@/app/*', '@/components/!(ui)/*'], 'UI primitives have no data access.']) },
-  { files: ['components/**'], ignores: ['components/ui/**'], rules: forbid(SERVER_EXCEPT_SCHEMAS, DB) },
-  { files: ['app/**'], ignores: ['app/api/**', 'app/_trpc/**'], rules: forbid(DB, SERVICES, ENGINE, JOBS) },
-  { files: ['server/api/**'], rules: forbid(DB, COMPONENTS, APP, JOBS, SANDBOX) },
-  { files: ['server/services/**'], rules: forbid(COMPONENTS, APP, SANDBOX, [['@/server/jobs/*', '!@/server/jobs/enqueue'], 'Services only enqueue jobs.']) },
-  { files: ['server/jobs/**'], rules: forbid(COMPONENTS, APP, API, SANDBOX) },
-  { files: ['server/engine/**'], rules: forbid(DB, SERVICES, API, JOBS, COMPONENTS, APP, SANDBOX) },
-  { files: ['server/clouds/**'], rules: forbid(DB, SERVICES, API, JOBS, ENGINE, COMPONENTS, APP, SANDBOX) },
-  {
-    files: ['server/sandbox-cloud/**'],
-    rules: forbid([['@/*', '!@/server/sandbox-cloud/*'], 'The sandbox cloud stands for a foreign vendor: its own files and libraries only.']),
-  },
-  { files: ['db/**'], rules: forbid(COMPONENTS, APP, SERVICES, API, JOBS, ENGINE) },
-  // Tests and their helpers may reach across layers (a client test starts the sandbox cloud).
-  { files: ['**/*.test.ts', 'server/testing/**'], rules: { 'no-restricted-imports': 'off' } },
+  ...boundaryConfigs(),
+  { files: IMPORT_FREE, rules: { 'import-x/no-restricted-paths': 'off', '@typescript-eslint/no-restricted-imports': 'off' } },
   // Only server/env.ts reads the environment (Next's instrumentation hook must test the runtime itself).
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -4,6 +4,7 @@ import { openDatabase, type Database } from './client';
 import { migrateDatabase } from './migrate';
 
 export type { Database, Db, DbOrTx, Tx } from './client';
+export type { AuditDetails, BaseImageStatus, InventorySyncStatus, InventorySyncTrigger } from './schema';
 export * as tables from './schema';
 
 // One database per process. Next.js may load this module in several bundles (route

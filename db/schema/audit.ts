@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth';
+import { updatedAt } from './columns';
+
+/** What an audit entry says about the change (names, before/after); never secrets. */
+export type AuditDetails = Record<string, unknown>;
 
 export const auditLog = pgTable(
   'audit_log',
@@ -12,9 +16,9 @@ export const auditLog = pgTable(
     action: text('action').notNull(),
     targetType: text('target_type').notNull(),
     targetId: text('target_id').notNull(),
-    details: jsonb('details').notNull().default({}),
+    details: jsonb('details').$type<AuditDetails>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [index('audit_log_created_at_idx').on(t.createdAt), index('audit_log_target_idx').on(t.targetType, t.targetId)],
 );

@@ -1,8 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import type { ZoneCapabilities } from '@/server/clouds/provider';
 import { users } from './auth';
+import { updatedAt } from './columns';
 
 export const cloudKind = pgEnum('cloud_kind', ['ucloud', 'aws']);
+/** A base image is 'available' while the cloud lists it and 'removed' once a sync no longer sees it (kept for history). */
+export const baseImageStatus = pgEnum('base_image_status', ['available', 'removed']);
+export const inventorySyncStatus = pgEnum('inventory_sync_status', ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export const inventorySyncTrigger = pgEnum('inventory_sync_trigger', ['schedule', 'manual', 'account-created']);
+export type BaseImageStatus = (typeof baseImageStatus.enumValues)[number];
+export type InventorySyncStatus = (typeof inventorySyncStatus.enumValues)[number];
+export type InventorySyncTrigger = (typeof inventorySyncTrigger.enumValues)[number];
 
 // Keys are stored only as AES-256-GCM ciphertext (server/lib/secrets.ts); `key_hint` keeps
 // the last four characters so people can tell accounts apart without seeing the key.
@@ -32,7 +41,7 @@ export const cloudAccounts = pgTable('cloud_accounts', {
   lastTestError: text('last_test_error'),
   createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: updatedAt(),
 });
 
 export const cloudRegions = pgTable(
@@ -46,12 +55,12 @@ export const cloudRegions = pgTable(
     region: text('region').notNull(),
     name: text('name').notNull(),
     /** [{ zone, bootDiskTypes, hostTypes, cpuPlatforms? }] as the discovery actions report them. */
-    zones: jsonb('zones').notNull().default([]),
+    zones: jsonb('zones').$type<ZoneCapabilities[]>().notNull().default([]),
     /** Still listed by the cloud at the last refresh. */
     active: boolean('active').notNull().default(true),
     refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [unique('cloud_regions_account_region_uq').on(t.accountId, t.region)],
 );
@@ -74,14 +83,13 @@ export const baseImages = pgTable(
     architecture: text('architecture').notNull().default(''),
     sizeGb: integer('size_gb'),
     vendorState: text('vendor_state').notNull().default(''),
-    /** 'available' while the cloud lists it; 'removed' once a sync no longer sees it (kept for history). */
-    status: text('status').notNull().default('available'),
+    status: baseImageStatus('status').notNull().default('available'),
     imageCreatedAt: timestamp('image_created_at', { withTimezone: true }),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     removedAt: timestamp('removed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     unique('base_images_account_region_image_uq').on(t.accountId, t.region, t.imageId),
@@ -100,8 +108,8 @@ export const inventorySyncs = pgTable(
       .notNull()
       .references(() => cloudAccounts.id, { onDelete: 'cascade' }),
     region: text('region').notNull(),
-    trigger: text('trigger').notNull(),
-    status: text('status').notNull().default('queued'),
+    trigger: inventorySyncTrigger('trigger').notNull(),
+    status: inventorySyncStatus('status').notNull().default('queued'),
     pageSize: integer('page_size').notNull(),
     pagesFetched: integer('pages_fetched').notNull().default(0),
     apiCalls: integer('api_calls').notNull().default(0),
@@ -114,7 +122,7 @@ export const inventorySyncs = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     durationMs: integer('duration_ms'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [index('inventory_syncs_account_region_idx').on(t.accountId, t.region, t.createdAt)],
 );

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { boolean, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import type { TemplateIssue } from '@/server/engine/template/validate';
 import { users } from './auth';
+import { updatedAt } from './columns';
 
 export const templateRole = pgEnum('template_role', ['access', 'forwarding', 'other']);
 
@@ -13,7 +15,7 @@ export const templates = pgTable('templates', {
   latestVersion: integer('latest_version').notNull().default(0),
   createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: updatedAt(),
 });
 
 // A version is immutable once written: no code path updates these rows.
@@ -31,9 +33,9 @@ export const templateVersions = pgTable(
     parentVersion: integer('parent_version'),
     // A version saved with validation errors is a draft: kept, shown as invalid, never buildable.
     valid: boolean('valid').notNull(),
-    issues: jsonb('issues').notNull().default([]),
+    issues: jsonb('issues').$type<TemplateIssue[]>().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [unique('template_versions_template_version_uq').on(t.templateId, t.version)],
 );

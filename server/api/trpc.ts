@@ -40,6 +40,12 @@ function detailsOf(app: AppError): TAppErrorData['details'] {
   return null;
 }
 
+/** The context of the server caller (server components), for a user the request already identified. */
+export async function createContextForActor(actor: Actor): Promise<Context> {
+  const { db } = await getDatabase();
+  return { db, actor };
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {

@@ -15,12 +15,14 @@ export interface TestDatabase {
 
 /**
  * A fresh, migrated database for one test file: an in-memory PGlite, or a new database on
- * the machine's PostgreSQL (created from DATABASE_URL and dropped afterwards).
+ * the machine's PostgreSQL (created from DATABASE_URL and dropped afterwards). `migrate: false`
+ * leaves it empty, for tests that replay the migrations themselves.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const migrate = opts.migrate ?? true;
   if (TEST_DRIVER === 'pglite') {
     const database = await openDatabase({ pgliteDir: 'memory' });
-    await migrateDatabase(database);
+    if (migrate) await migrateDatabase(database);
     setDatabase(database);
     return { database, drop: () => database.close() };
   }
@@ -31,7 +33,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   const database = await openDatabase({ url: url.toString() });
-  await migrateDatabase(database);
+  if (migrate) await migrateDatabase(database);
   setDatabase(database);
   return {
     database,

@@ -15,7 +15,7 @@ export async function findAudit(db: Db, opts: { limit: number; before?: Date }) 
     action: r.action,
     targetType: r.targetType,
     targetId: r.targetId,
-    details: r.details as Record<string, unknown>,
+    details: r.details,
     createdAt: r.createdAt,
   }));
 }

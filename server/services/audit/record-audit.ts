@@ -1,4 +1,4 @@
-import type { DbOrTx } from '@/db';
+import type { AuditDetails, DbOrTx } from '@/db';
 import { tables } from '@/db';
 import type { Actor } from '@/server/lib/permissions';
 
@@ -6,7 +6,7 @@ export interface AuditEntry {
   action: string;
   targetType: string;
   targetId: string;
-  details?: Record<string, unknown>;
+  details?: AuditDetails;
 }
 
 /** Written in the same transaction as the change it records, so neither exists without the other. */

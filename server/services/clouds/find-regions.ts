@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
-import type { ZoneCapabilities } from '@/server/clouds/provider';
 
 /** Regions with capabilities and the latest sync of each, for Settings → Regions and the catalog's status. */
 export async function findRegions(db: Db) {
@@ -39,7 +38,7 @@ export async function findRegions(db: Db) {
     .from(s)
     .orderBy(s.accountId, s.region, desc(s.createdAt));
   const byKey = new Map(latest.map((l) => [`${l.accountId}|${l.region}`, l]));
-  return regions.map((reg) => ({ ...reg, zones: reg.zones as ZoneCapabilities[], lastSync: byKey.get(`${reg.accountId}|${reg.region}`) ?? null }));
+  return regions.map((reg) => ({ ...reg, lastSync: byKey.get(`${reg.accountId}|${reg.region}`) ?? null }));
 }
 
 /** The most recent syncs, newest first. */

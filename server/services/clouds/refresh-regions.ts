@@ -15,13 +15,13 @@ export async function refreshRegions(db: Db, account: { id: string; cloud: 'uclo
         .values({ accountId: account.id, cloud: account.cloud, region: r.id, name: r.name, zones: r.zones, active: true })
         .onConflictDoUpdate({
           target: [tables.cloudRegions.accountId, tables.cloudRegions.region],
-          set: { name: r.name, zones: r.zones, active: true, refreshedAt: sql`now()`, updatedAt: sql`now()` },
+          set: { name: r.name, zones: r.zones, active: true, refreshedAt: sql`now()` },
         });
     }
     const ids = regions.map((r) => r.id);
     await tx
       .update(tables.cloudRegions)
-      .set({ active: false, updatedAt: sql`now()` })
+      .set({ active: false })
       .where(and(eq(tables.cloudRegions.accountId, account.id), ids.length ? notInArray(tables.cloudRegions.region, ids) : undefined));
   });
   return regions;

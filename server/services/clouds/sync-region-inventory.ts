@@ -24,7 +24,7 @@ export async function syncRegionInventory(
 ): Promise<RegionSyncResult> {
   const { account, region, provider, syncId } = opts;
   const started = new Date();
-  await db.update(tables.inventorySyncs).set({ status: 'running', startedAt: started, updatedAt: started }).where(eq(tables.inventorySyncs.id, syncId));
+  await db.update(tables.inventorySyncs).set({ status: 'running', startedAt: started }).where(eq(tables.inventorySyncs.id, syncId));
 
   const known = new Set(
     (
@@ -48,12 +48,12 @@ export async function syncRegionInventory(
         if (!known.has(i.id)) added += 1;
       }
       for (let i = 0; i < fresh.length; i += UPSERT_BATCH) await upsertImages(db, account, region, fresh.slice(i, i + UPSERT_BATCH), started);
-      await db.update(tables.inventorySyncs).set({ pagesFetched: pages, apiCalls: calls, imagesSeen: seen.size, updatedAt: new Date() }).where(eq(tables.inventorySyncs.id, syncId));
+      await db.update(tables.inventorySyncs).set({ pagesFetched: pages, apiCalls: calls, imagesSeen: seen.size }).where(eq(tables.inventorySyncs.id, syncId));
     }
     // Anything not touched by this sync has disappeared from the cloud.
     const removed = await db
       .update(tables.baseImages)
-      .set({ status: 'removed', removedAt: sql`now()`, updatedAt: sql`now()` })
+      .set({ status: 'removed', removedAt: sql`now()` })
       .where(and(eq(tables.baseImages.accountId, account.id), eq(tables.baseImages.region, region), eq(tables.baseImages.status, 'available'), lt(tables.baseImages.lastSeenAt, started)))
       .returning({ id: tables.baseImages.id });
     const result: RegionSyncResult = {
@@ -67,7 +67,7 @@ export async function syncRegionInventory(
     };
     await db
       .update(tables.inventorySyncs)
-      .set({ ...result, status: 'succeeded', finishedAt: new Date(), updatedAt: new Date() })
+      .set({ ...result, status: 'succeeded', finishedAt: new Date() })
       .where(eq(tables.inventorySyncs.id, syncId));
     return result;
   } catch (err) {
@@ -82,7 +82,6 @@ export async function syncRegionInventory(
         imagesSeen: seen.size,
         finishedAt: new Date(),
         durationMs: Date.now() - started.getTime(),
-        updatedAt: new Date(),
       })
       .where(eq(tables.inventorySyncs.id, syncId));
     throw err;
@@ -107,7 +106,7 @@ async function upsertImages(db: Db, account: { id: string; cloud: 'ucloud' | 'aw
         architecture: i.architecture,
         sizeGb: i.sizeGb,
         vendorState: i.vendorState,
-        status: 'available',
+        status: 'available' as const,
         imageCreatedAt: i.createdAt,
         firstSeenAt: seenAt,
         lastSeenAt: seenAt,
@@ -130,7 +129,6 @@ async function upsertImages(db: Db, account: { id: string; cloud: 'ucloud' | 'aw
         // GREATEST: when two syncs of a region overlap, the older one must not move
         // last_seen_at back and make the newer one think the image vanished.
         lastSeenAt: sql`greatest(${tables.baseImages.lastSeenAt}, excluded.last_seen_at)`,
-        updatedAt: sql`now()`,
       },
     });
 }

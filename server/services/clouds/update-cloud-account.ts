@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import type { TUpdateCloudAccountRequest } from '@/server/api/schemas/clouds';
 import { AppError } from '@/server/lib/errors';
@@ -19,10 +19,9 @@ export async function updateCloudAccount(db: Db, actor: Actor, input: TUpdateClo
     const { id, cloud: _cloud, keyId, secret, endpoint, ...rest } = input;
     const settings = { ...rest, ...(endpoint !== undefined && { endpoint: endpoint || null }) };
     const keys = keyId && secret ? { keyIdSealed: sealSecret(keyId), secretSealed: sealSecret(secret), keyHint: keyHint(keyId), lastTestOk: null, lastTestAt: null, lastTestError: null } : {};
-    await tx
-      .update(tables.cloudAccounts)
-      .set({ ...settings, ...keys, updatedAt: sql`now()` })
-      .where(eq(tables.cloudAccounts.id, id));
+    const changes = { ...settings, ...keys };
+    // Nothing sent, nothing written (drizzle refuses an empty SET; updated_at stays).
+    if (Object.values(changes).some((v) => v !== undefined)) await tx.update(tables.cloudAccounts).set(changes).where(eq(tables.cloudAccounts.id, id));
     await recordAudit(tx, actor, {
       action: 'cloud-account.update',
       targetType: 'cloud-account',

@@ -6,10 +6,7 @@ import { recordAudit } from '../audit/record-audit';
 
 export async function updatePreferences(db: Db, actor: Actor, input: TUpdatePreferencesRequest) {
   await db.transaction(async (tx) => {
-    await tx
-      .update(tables.users)
-      .set({ ...input, updatedAt: new Date() })
-      .where(eq(tables.users.id, actor.id));
+    if (Object.values(input).some((v) => v !== undefined)) await tx.update(tables.users).set(input).where(eq(tables.users.id, actor.id));
     await recordAudit(tx, actor, { action: 'me.update-preferences', targetType: 'user', targetId: actor.id, details: input });
   });
   return { ok: true as const };

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { tables, type Db, type DbOrTx } from '@/db';
 import { AppError } from '@/server/lib/errors';
-import { versionColumns, type TemplateIssues } from './template-dto';
+import { versionColumns } from './template-dto';
 
 export async function getTemplateOrThrow(db: DbOrTx, templateId: string) {
   const [template] = await db.select().from(tables.templates).where(eq(tables.templates.id, templateId));
@@ -17,7 +17,7 @@ export async function getTemplateVersionOrThrow(db: DbOrTx, templateId: string, 
     .leftJoin(u, eq(u.id, v.authorId))
     .where(and(eq(v.templateId, templateId), eq(v.version, version)));
   if (!row) throw new AppError('NOT_FOUND', { userMessage: `Version ${version} of this template does not exist.` });
-  return { ...row, issues: row.issues as TemplateIssues };
+  return row;
 }
 
 /** The template with its latest version's body: what the editor opens. */

@@ -1,5 +1,4 @@
 import { tables } from '@/db';
-import type { TemplateIssue } from '@/server/engine/template/validate';
 
 export const versionColumns = {
   version: tables.templateVersions.version,
@@ -10,5 +9,3 @@ export const versionColumns = {
   authorName: tables.users.name,
   authorEmail: tables.users.email,
 };
-
-export type TemplateIssues = TemplateIssue[];

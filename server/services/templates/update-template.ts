@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import type { TUpdateTemplateRequest } from '@/server/api/schemas/templates';
 import type { Actor } from '@/server/lib/permissions';
@@ -13,7 +13,8 @@ export async function updateTemplate(db: Db, actor: Actor, input: TUpdateTemplat
       ...(input.role !== undefined && { role: input.role }),
       ...(input.description !== undefined && { description: input.description }),
     };
-    await tx.update(tables.templates).set({ ...changes, updatedAt: sql`now()` }).where(eq(tables.templates.id, before.id));
+    // Nothing sent, nothing written (drizzle refuses an empty SET; updated_at stays).
+    if (Object.keys(changes).length) await tx.update(tables.templates).set(changes).where(eq(tables.templates.id, before.id));
     await recordAudit(tx, actor, {
       action: 'template.update',
       targetType: 'template',

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { tables, type Tx } from '@/db';
 import { validateTemplateText } from '@/server/engine/template/validate';
 import { AppError } from '@/server/lib/errors';
@@ -32,7 +32,7 @@ export async function appendTemplateVersion(
   const next = input.baseVersion + 1;
   const moved = await tx
     .update(tables.templates)
-    .set({ latestVersion: next, updatedAt: sql`now()` })
+    .set({ latestVersion: next })
     .where(and(eq(tables.templates.id, input.templateId), eq(tables.templates.latestVersion, input.baseVersion)))
     .returning({ id: tables.templates.id });
 

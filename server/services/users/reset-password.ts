@@ -12,7 +12,7 @@ export async function resetUserPassword(db: Db, actor: Actor, userId: string) {
   await db.transaction(async (tx) => {
     const updated = await tx
       .update(tables.accounts)
-      .set({ password: hash, updatedAt: new Date() })
+      .set({ password: hash })
       .where(and(eq(tables.accounts.userId, userId), eq(tables.accounts.providerId, 'credential')))
       .returning({ id: tables.accounts.id });
     if (updated.length === 0) throw new AppError('NOT_FOUND', { userMessage: 'No such user.' });

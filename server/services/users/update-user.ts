@@ -27,7 +27,8 @@ export async function updateUser(db: Db, actor: Actor, input: TUpdateUserRequest
       ...(input.role !== undefined && { role: input.role }),
       ...(input.disabled !== undefined && { disabled: input.disabled }),
     };
-    await tx.update(tables.users).set({ ...changes, updatedAt: new Date() }).where(eq(tables.users.id, user.id));
+    // Nothing sent, nothing written (drizzle refuses an empty SET; updated_at stays).
+    if (Object.keys(changes).length) await tx.update(tables.users).set(changes).where(eq(tables.users.id, user.id));
     // Disabling signs the user out everywhere at once.
     if (input.disabled) await tx.delete(tables.sessions).where(eq(tables.sessions.userId, user.id));
     await recordAudit(tx, actor, {
