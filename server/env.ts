@@ -38,3 +38,13 @@ export function consoleUrl(): string {
   const e = env();
   return e.CONSOLE_URL ?? `http://localhost:${e.PORT}`;
 }
+
+/**
+ * The origins the console's own pages are served from: the one origin of CONSOLE_URL, or,
+ * without it, localhost and 127.0.0.1 on PORT. better-auth's trustedOrigins and the request
+ * guard (server/api/http/request-guard.ts) both use this list, so they never disagree.
+ */
+export function consoleOrigins(e: Pick<Env, 'CONSOLE_URL' | 'PORT'> = env()): string[] {
+  if (e.CONSOLE_URL) return [new URL(e.CONSOLE_URL).origin];
+  return [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`];
+}

@@ -5,6 +5,7 @@ import { httpBatchLink, type TRPCClientErrorLike } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
+import { MAX_BATCH_CALLS } from '@/server/api/http/limits';
 import type { AppRouter } from '@/server/api/root';
 import { makeQueryClient } from './query-client';
 
@@ -15,7 +16,9 @@ export function TrpcProvider({ children }: { children: React.ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [client] = useState(() =>
     trpc.createClient({
-      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson, methodOverride: 'POST' })],
+      // Split batches where the server would refuse them; every POST goes as application/json,
+      // which the request guard requires (server/api/http/request-guard.ts).
+      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson, methodOverride: 'POST', maxItems: MAX_BATCH_CALLS })],
     }),
   );
   return (

@@ -2,7 +2,7 @@ import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { and, eq } from 'drizzle-orm';
 import { getDatabase, tables } from '@/db';
-import { env, consoleUrl } from '@/server/env';
+import { env, consoleOrigins, consoleUrl } from '@/server/env';
 import { authSecret } from './auth-secret';
 
 async function createAuth() {
@@ -12,7 +12,8 @@ async function createAuth() {
   return betterAuth({
     baseURL: url,
     secret: authSecret(),
-    trustedOrigins: [url, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`],
+    // The same list the request guard checks (server/api/http/request-guard.ts).
+    trustedOrigins: consoleOrigins(),
     database: drizzleAdapter(db, {
       provider: 'pg',
       usePlural: true,
