@@ -28,7 +28,7 @@ export const IMPORT_LAYERS = [
   {
     folder: 'server/api',
     label: 'tRPC',
-    mayImport: ['server/services', may('server/engine', 'pure validation'), 'server/lib'],
+    mayImport: ['server/services', may('server/engine', 'pure validation'), 'server/lib', may('server/env.ts', "the console's origins")],
     note: 'never `db`: the handle comes from `server/services/database.ts`',
   },
   {
