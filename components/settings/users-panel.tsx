@@ -59,7 +59,7 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
               <Td>
                 <Select
                   aria-label={t('roleOf', { email: u.email })}
-                  className="h-7 w-32 text-xs"
+                  className="h-7 w-32! text-xs"
                   value={u.role}
                   disabled={update.isPending}
                   onChange={(e) => {
@@ -125,14 +125,14 @@ function OneTimePasswordList({ entries, onDismiss }: { entries: OneTimePassword[
       <ul className="mt-2 divide-y divide-amber-200/70">
         {entries.map((e) => (
           <li key={e.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-1.5" aria-label={e.email}>
-            <span className="min-w-0 flex-1 basis-48">
+            <span className="min-w-0 basis-full sm:flex-1 sm:basis-48">
               <span className="block truncate font-medium">{e.email}</span>
               <span className="block text-xs text-amber-800">{e.reason === 'created' ? t('created') : t('reset')}</span>
             </span>
-            <code className="rounded bg-white px-1.5 py-0.5 font-mono text-sm select-all" data-testid="one-time-password">
-              {e.password}
-            </code>
-            <span className="flex items-center gap-1">
+            <span className="flex flex-wrap items-center gap-1">
+              <code className="mr-1 rounded bg-white px-1.5 py-0.5 font-mono text-sm select-all" data-testid="one-time-password">
+                {e.password}
+              </code>
               <CopyButton size="sm" text={e.password} label={t('copy')} copiedLabel={t('copied')} aria-label={t('copyOf', { email: e.email })} />
               <Button size="sm" variant="ghost" onClick={() => onDismiss(e.id)} aria-label={t('dismissOf', { email: e.email })}>
                 {t('dismiss')}
@@ -169,7 +169,7 @@ function SelfDemotionForm({ userId, role, onClose }: { userId: string; role: Rol
   return (
     <div className="space-y-3 text-sm text-slate-700">
       <p>{t('body', { role: tRole(role) })}</p>
-      <p>{t('recovery')}</p>
+      <p>{t.rich('recovery', { cmd: (chunks) => <code className="font-mono text-xs whitespace-nowrap">{chunks}</code> })}</p>
       {update.error ? <Alert tone="error">{update.error.message}</Alert> : null}
       <div className="flex justify-end gap-2">
         <Button onClick={onClose} autoFocus>
