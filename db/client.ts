@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 
@@ -49,8 +49,15 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const dir = opts.pgliteDir ?? '.data/pglite';
   if (dir !== 'memory') mkdirSync(path.resolve(dir), { recursive: true });
-  const pg = dir === 'memory' ? new PGlite() : new PGlite(path.resolve(dir));
-  await pg.waitReady;
+  const release = dir === 'memory' ? () => {} : claimPgliteDir(path.resolve(dir));
+  let pg: InstanceType<typeof PGlite>;
+  try {
+    pg = dir === 'memory' ? new PGlite() : new PGlite(path.resolve(dir));
+    await pg.waitReady;
+  } catch (err) {
+    release();
+    throw err;
+  }
   const db = drizzle(pg, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     driver: 'pglite',
@@ -61,6 +68,64 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       const results = await pg.exec(text);
       return { rows: results.at(-1)?.rows ?? [] };
     },
-    close: () => pg.close(),
+    async close() {
+      await pg.close();
+      release();
+    },
   };
+}
+
+/** Thrown when another living process has the PGlite folder open. */
+export class DatabaseInUseError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database in ${dir} is open in process ${pid} (a running console?). Stop that process first, or use PostgreSQL (DATABASE_URL). ` +
+        `If no such process uses it, delete ${dir}.lock.`,
+    );
+    this.name = 'DatabaseInUseError';
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder corrupts it.
+ * `<dir>.lock` holds the opening process's pid; a lock whose process is gone (kill -9) is stale
+ * and taken over. Returns the release function.
+ */
+function claimPgliteDir(dir: string): () => void {
+  const lockFile = `${dir}.lock`;
+  const mine = String(process.pid);
+  for (;;) {
+    try {
+      writeFileSync(lockFile, mine, { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(lockFile, 'utf8').trim());
+      if (owner === process.pid) break;
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) throw new DatabaseInUseError(dir, owner);
+      rmSync(lockFile, { force: true });
+    }
+  }
+  const release = () => {
+    try {
+      if (readFileSync(lockFile, 'utf8').trim() === mine) rmSync(lockFile, { force: true });
+    } catch {
+      // Already gone.
+    }
+    process.off('exit', release);
+  };
+  process.on('exit', release);
+  return release;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -235,16 +235,25 @@ function TestResult({
 
 function DeleteAccountDialog({ account, onClose, onDeleted }: { account: CloudAccountRow | null; onClose: () => void; onDeleted: (name: string) => void }) {
   const t = useTranslations('clouds');
+  // The body mounts on each opening, so an earlier attempt's error never reappears.
+  return (
+    <Dialog open={account !== null} onClose={onClose} title={account ? t('deleteTitle', { name: account.name }) : t('delete')}>
+      {account ? <DeleteAccountBody key={account.id} account={account} onClose={onClose} onDeleted={onDeleted} /> : null}
+    </Dialog>
+  );
+}
+
+function DeleteAccountBody({ account, onClose, onDeleted }: { account: CloudAccountRow; onClose: () => void; onDeleted: (name: string) => void }) {
+  const t = useTranslations('clouds');
   const utils = trpc.useUtils();
   const remove = trpc.cloudAccount.delete.useMutation({
-    onSuccess: async (_r, { id }) => {
-      const name = account?.id === id ? account.name : '';
+    onSuccess: async () => {
       await Promise.all([utils.cloudAccount.list.invalidate(), utils.inventory.regions.invalidate(), utils.catalog.invalidate()]);
-      onDeleted(name);
+      onDeleted(account.name);
     },
   });
   return (
-    <Dialog open={account !== null} onClose={onClose} title={account ? t('deleteTitle', { name: account.name }) : t('delete')}>
+    <>
       <p className="text-sm text-slate-700">{t('deleteBody')}</p>
       {remove.error ? (
         <Alert tone="error" className="mt-3">
@@ -253,10 +262,10 @@ function DeleteAccountDialog({ account, onClose, onDeleted }: { account: CloudAc
       ) : null}
       <div className="mt-4 flex justify-end gap-2">
         <Button onClick={onClose}>{t('cancel')}</Button>
-        <Button variant="danger" disabled={!account || remove.isPending} onClick={() => account && remove.mutate({ id: account.id })}>
+        <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate({ id: account.id })}>
           {t('deleteConfirm')}
         </Button>
       </div>
-    </Dialog>
+    </>
   );
 }

@@ -1,14 +1,17 @@
 'use client';
 import { useState } from 'react';
+import { useRouter } from 'next/navigation';
 import { useFormatter, useTranslations } from 'next-intl';
 import { trpc, type RouterOutputs } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { CopyButton } from '@/components/ui/copy-button';
 import { Dialog } from '@/components/ui/dialog';
 import { Field, Input, Select } from '@/components/ui/field';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { ROLES, ZCreateUserRequest, type Role } from '@/server/api/schemas/users';
+import { useOneTimePasswords, type OneTimePassword } from './one-time-passwords';
 
 type Users = RouterOutputs['user']['list'];
 
@@ -19,7 +22,8 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
   const utils = trpc.useUtils();
   const { data: users } = trpc.user.list.useQuery(undefined, { initialData: initialUsers });
   const [creating, setCreating] = useState(false);
-  const [secret, setSecret] = useState<{ email: string; password: string } | null>(null);
+  const [selfDemotion, setSelfDemotion] = useState<Role | null>(null);
+  const passwords = useOneTimePasswords(currentUserId);
   const update = trpc.user.update.useMutation({ onSuccess: () => utils.user.list.invalidate() });
   const reset = trpc.user.resetPassword.useMutation();
 
@@ -31,16 +35,7 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
           {t('add')}
         </Button>
       </div>
-      {secret ? (
-        <Alert tone="warning" title={t('passwordOnce', { email: secret.email })}>
-          <code className="rounded bg-white px-1.5 py-0.5 font-mono text-sm select-all" data-testid="one-time-password">
-            {secret.password}
-          </code>
-          <button type="button" className="ml-3 text-xs underline" onClick={() => setSecret(null)}>
-            {t('dismiss')}
-          </button>
-        </Alert>
-      ) : null}
+      <OneTimePasswordList entries={passwords.list} onDismiss={passwords.dismiss} />
       {update.error ? <Alert tone="error">{update.error.message}</Alert> : null}
       <Table aria-label={t('title')} className="min-w-[42rem]">
         <thead>
@@ -56,15 +51,23 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
         <tbody>
           {users.map((u) => (
             <Tr key={u.id}>
-              <Td className="font-medium">{u.name}</Td>
+              <Td className="font-medium">
+                {u.name}
+                {u.id === currentUserId ? <span className="ml-1.5 text-xs font-normal text-slate-500">{t('you')}</span> : null}
+              </Td>
               <Td className="text-slate-700">{u.email}</Td>
               <Td>
                 <Select
                   aria-label={t('roleOf', { email: u.email })}
-                  className="h-7 w-32 text-xs"
+                  className="h-7 w-32! text-xs"
                   value={u.role}
                   disabled={update.isPending}
-                  onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}
+                  onChange={(e) => {
+                    const role = e.target.value as Role;
+                    // Giving up one's own admin role ends access to this page: ask first.
+                    if (u.id === currentUserId && u.role === 'admin' && role !== 'admin') setSelfDemotion(role);
+                    else update.mutate({ id: u.id, role });
+                  }}
                 >
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
@@ -82,7 +85,7 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
                   onClick={async () => {
                     if (!window.confirm(t('resetConfirm', { email: u.email }))) return;
                     const { password } = await reset.mutateAsync({ id: u.id });
-                    setSecret({ email: u.email, password });
+                    passwords.add({ email: u.email, password, reason: 'reset' });
                   }}
                 >
                   {t('resetPassword')}
@@ -102,15 +105,95 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
         onClose={() => setCreating(false)}
         onCreated={(email, password) => {
           setCreating(false);
-          if (password) setSecret({ email, password });
+          if (password) passwords.add({ email, password, reason: 'created' });
           void utils.user.list.invalidate();
         }}
       />
+      <SelfDemotionDialog userId={currentUserId} role={selfDemotion} onClose={() => setSelfDemotion(null)} />
+    </div>
+  );
+}
+
+/** Passwords the admin still has to pass on; each stays until dismissed. */
+function OneTimePasswordList({ entries, onDismiss }: { entries: OneTimePassword[]; onDismiss: (id: string) => void }) {
+  const t = useTranslations('users.oneTime');
+  if (entries.length === 0) return null;
+  return (
+    <section aria-label={t('title')} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+      <h2 className="font-semibold">{t('title')}</h2>
+      <p className="text-xs text-amber-900">{t('hint')}</p>
+      <ul className="mt-2 divide-y divide-amber-200/70">
+        {entries.map((e) => (
+          <li key={e.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-1.5" aria-label={e.email}>
+            <span className="min-w-0 basis-full sm:flex-1 sm:basis-48">
+              <span className="block truncate font-medium">{e.email}</span>
+              <span className="block text-xs text-amber-800">{e.reason === 'created' ? t('created') : t('reset')}</span>
+            </span>
+            <span className="flex flex-wrap items-center gap-1">
+              <code className="mr-1 rounded bg-white px-1.5 py-0.5 font-mono text-sm select-all" data-testid="one-time-password">
+                {e.password}
+              </code>
+              <CopyButton size="sm" text={e.password} label={t('copy')} copiedLabel={t('copied')} aria-label={t('copyOf', { email: e.email })} />
+              <Button size="sm" variant="ghost" onClick={() => onDismiss(e.id)} aria-label={t('dismissOf', { email: e.email })}>
+                {t('dismiss')}
+              </Button>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Asks before an admin changes their own role away from admin. */
+function SelfDemotionDialog({ userId, role, onClose }: { userId: string; role: Role | null; onClose: () => void }) {
+  const t = useTranslations('users.selfDemotion');
+  return (
+    <Dialog open={role !== null} onClose={onClose} title={t('title')}>
+      {role ? <SelfDemotionForm userId={userId} role={role} onClose={onClose} /> : null}
+    </Dialog>
+  );
+}
+
+function SelfDemotionForm({ userId, role, onClose }: { userId: string; role: Role; onClose: () => void }) {
+  const t = useTranslations('users.selfDemotion');
+  const tRole = useTranslations('roles');
+  const router = useRouter();
+  const update = trpc.user.update.useMutation({
+    onSuccess: () => {
+      onClose();
+      // The settings pages are admin-only: show what this role may see now.
+      router.refresh();
+    },
+  });
+  return (
+    <div className="space-y-3 text-sm text-slate-700">
+      <p>{t('body', { role: tRole(role) })}</p>
+      <p>{t.rich('recovery', { cmd: (chunks) => <code className="font-mono text-xs whitespace-nowrap">{chunks}</code> })}</p>
+      {update.error ? <Alert tone="error">{update.error.message}</Alert> : null}
+      <div className="flex justify-end gap-2">
+        <Button onClick={onClose} autoFocus>
+          {t('cancel')}
+        </Button>
+        <Button variant="danger" disabled={update.isPending} onClick={() => update.mutate({ id: userId, role })}>
+          {t('confirm', { role: tRole(role) })}
+        </Button>
+      </div>
     </div>
   );
 }
 
 function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (email: string, password: string | null) => void }) {
+  const t = useTranslations('users');
+  // The form mounts on each opening, so old field and server errors never reappear.
+  return (
+    <Dialog open={open} onClose={onClose} title={t('add')}>
+      {open ? <CreateUserForm onClose={onClose} onCreated={onCreated} /> : null}
+    </Dialog>
+  );
+}
+
+function CreateUserForm({ onClose, onCreated }: { onClose: () => void; onCreated: (email: string, password: string | null) => void }) {
   const t = useTranslations('users');
   const tRole = useTranslations('roles');
   const [errors, setErrors] = useState<Record<string, boolean>>({});
@@ -118,8 +201,7 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const form = e.currentTarget;
-    const data = Object.fromEntries(new FormData(form));
+    const data = Object.fromEntries(new FormData(e.currentTarget));
     const parsed = ZCreateUserRequest.safeParse(data);
     if (!parsed.success) {
       setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), true])));
@@ -128,41 +210,38 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
     setErrors({});
     const result = await create.mutateAsync(parsed.data).catch(() => null);
     if (!result) return;
-    form.reset();
     onCreated(parsed.data.email, result.generatedPassword);
   }
 
   return (
-    <Dialog open={open} onClose={onClose} title={t('add')}>
-      <form onSubmit={onSubmit} className="space-y-3" noValidate>
-        <Field label={t('name')} error={errors.name ? t('errors.name') : null}>
-          {(p) => <Input {...p} name="name" required />}
-        </Field>
-        <Field label={t('email')} error={errors.email ? t('errors.email') : null}>
-          {(p) => <Input {...p} name="email" type="email" required />}
-        </Field>
-        <Field label={t('role')}>
-          {(p) => (
-            <Select {...p} name="role" defaultValue="viewer">
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {tRole(r)}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <Field label={t('password')} hint={t('passwordHint')} error={errors.password ? t('errors.password') : null}>
-          {(p) => <Input {...p} name="password" type="password" autoComplete="new-password" />}
-        </Field>
-        {create.error ? <Alert tone="error">{create.error.message}</Alert> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>{t('cancel')}</Button>
-          <Button type="submit" variant="primary" disabled={create.isPending}>
-            {t('create')}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+    <form onSubmit={onSubmit} className="space-y-3" noValidate>
+      <Field label={t('name')} error={errors.name ? t('errors.name') : null}>
+        {(p) => <Input {...p} name="name" required />}
+      </Field>
+      <Field label={t('email')} error={errors.email ? t('errors.email') : null}>
+        {(p) => <Input {...p} name="email" type="email" required />}
+      </Field>
+      <Field label={t('role')}>
+        {(p) => (
+          <Select {...p} name="role" defaultValue="viewer">
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {tRole(r)}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <Field label={t('password')} hint={t('passwordHint')} error={errors.password ? t('errors.password') : null}>
+        {(p) => <Input {...p} name="password" type="password" autoComplete="new-password" />}
+      </Field>
+      {create.error ? <Alert tone="error">{create.error.message}</Alert> : null}
+      <div className="flex justify-end gap-2">
+        <Button onClick={onClose}>{t('cancel')}</Button>
+        <Button type="submit" variant="primary" disabled={create.isPending}>
+          {t('create')}
+        </Button>
+      </div>
+    </form>
   );
 }

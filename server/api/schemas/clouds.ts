@@ -18,46 +18,70 @@ const optionalUrl = z
   .optional()
   .transform((v) => v || undefined);
 
+// The settings an admin chooses, without defaults: the update schema is derived from these
+// (`.partial()`), and a default there would silently reset every field a request left out.
 const ZAccountSettings = z.object({
   name: safeString({ min: 1, max: 60, trim: true }),
   environment: safeString({ max: 20, trim: true }).regex(/^[a-z0-9][a-z0-9-]{0,19}$/, 'Use a short lowercase name such as prod or staging'),
   endpoint: optionalUrl,
   projectId: safeString({ max: 64, trim: true }).optional(),
-  imagePageSize: boundedInt(1, 1000).default(20),
-  syncConcurrency: boundedInt(1, 16).default(4),
-  syncIntervalMinutes: boundedInt(0, 7 * 24 * 60).default(360),
-  enabled: z.boolean().default(true),
+  imagePageSize: boundedInt(1, 1000),
+  syncConcurrency: boundedInt(1, 16),
+  syncIntervalMinutes: boundedInt(0, 7 * 24 * 60),
+  enabled: z.boolean(),
 });
 
-function checkPerCloud(v: { cloud: TCloudKind; imagePageSize?: number; projectId?: string }, ctx: z.RefinementCtx) {
+/** What a new account gets for the settings its request leaves out. */
+export const CLOUD_ACCOUNT_DEFAULTS = { imagePageSize: 20, syncConcurrency: 4, syncIntervalMinutes: 360, enabled: true } as const;
+
+/** Rules that depend on the cloud (page size range, UCloud project id format), as messages per field. */
+export function perCloudIssues(v: { cloud: TCloudKind; imagePageSize?: number; projectId?: string }): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
   const limits = PAGE_SIZE_LIMITS[v.cloud];
   if (v.imagePageSize !== undefined && (v.imagePageSize < limits.min || v.imagePageSize > limits.max)) {
-    ctx.addIssue({ code: 'custom', path: ['imagePageSize'], message: `${v.cloud === 'aws' ? 'EC2' : 'UCloud'} allows ${limits.min}–${limits.max} images per call` });
+    issues.push({ path: 'imagePageSize', message: `${v.cloud === 'aws' ? 'EC2' : 'UCloud'} allows ${limits.min}–${limits.max} images per call` });
   }
   if (v.cloud === 'ucloud' && v.projectId !== undefined && !/^org-[a-z0-9]+$/.test(v.projectId)) {
-    ctx.addIssue({ code: 'custom', path: ['projectId'], message: 'A UCloud project id looks like org-xxxxxx' });
+    issues.push({ path: 'projectId', message: 'A UCloud project id looks like org-xxxxxx' });
   }
+  return issues;
 }
 
-export const ZCreateCloudAccountRequest = ZAccountSettings.extend({
-  cloud: ZCloudKind,
+function checkPerCloud(v: { cloud?: TCloudKind; imagePageSize?: number; projectId?: string }, ctx: z.RefinementCtx) {
+  // Without the cloud (a partial update), the service checks against the stored account's.
+  if (!v.cloud) return;
+  for (const issue of perCloudIssues({ ...v, cloud: v.cloud })) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+}
+
+const KEY_FIELDS = {
   keyId: safeString({ min: 1, max: 256, trim: true }),
   secret: safeString({ min: 1, max: 512, trim: true }),
+};
+
+export const ZCreateCloudAccountRequest = ZAccountSettings.extend({
+  imagePageSize: ZAccountSettings.shape.imagePageSize.default(CLOUD_ACCOUNT_DEFAULTS.imagePageSize),
+  syncConcurrency: ZAccountSettings.shape.syncConcurrency.default(CLOUD_ACCOUNT_DEFAULTS.syncConcurrency),
+  syncIntervalMinutes: ZAccountSettings.shape.syncIntervalMinutes.default(CLOUD_ACCOUNT_DEFAULTS.syncIntervalMinutes),
+  enabled: ZAccountSettings.shape.enabled.default(CLOUD_ACCOUNT_DEFAULTS.enabled),
+  cloud: ZCloudKind,
+  ...KEY_FIELDS,
 }).superRefine((v, ctx) => {
   checkPerCloud(v, ctx);
   if (v.cloud === 'ucloud' && !v.projectId) ctx.addIssue({ code: 'custom', path: ['projectId'], message: 'UCloud needs the project id (org-…)' });
 });
 export type TCreateCloudAccountRequest = z.infer<typeof ZCreateCloudAccountRequest>;
 
+/** Changes only the fields sent: anything left out keeps its stored value. */
 export const ZUpdateCloudAccountRequest = ZAccountSettings.partial()
   .extend({
     id: ZUuid,
     // Unlike on create, an empty endpoint here means "remove the override".
     endpoint: z.union([ZUrl, z.literal('')]).optional(),
-    cloud: ZCloudKind,
+    // Optional; when sent it must be the account's cloud (it never changes).
+    cloud: ZCloudKind.optional(),
     // Both or neither: replacing only half of a key pair is never what anyone meant.
-    keyId: safeString({ min: 1, max: 256, trim: true }).optional(),
-    secret: safeString({ min: 1, max: 512, trim: true }).optional(),
+    keyId: KEY_FIELDS.keyId.optional(),
+    secret: KEY_FIELDS.secret.optional(),
   })
   .superRefine((v, ctx) => {
     checkPerCloud(v, ctx);

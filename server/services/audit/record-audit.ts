@@ -9,8 +9,12 @@ export interface AuditEntry {
   details?: AuditDetails;
 }
 
+/** Changes no signed-in user made: operator commands run on the server (`npm run admin`). */
+export const SYSTEM_ACTOR = { id: null, email: 'system' } as const;
+export type AuditActor = Pick<Actor, 'id' | 'email'> | typeof SYSTEM_ACTOR;
+
 /** Written in the same transaction as the change it records, so neither exists without the other. */
-export async function recordAudit(tx: DbOrTx, actor: Actor, entry: AuditEntry): Promise<void> {
+export async function recordAudit(tx: DbOrTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await tx.insert(tables.auditLog).values({
     actorId: actor.id,
     actorEmail: actor.email,

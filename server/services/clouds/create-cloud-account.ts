@@ -2,35 +2,37 @@ import { eq } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import type { TCreateCloudAccountRequest } from '@/server/api/schemas/clouds';
 import { enqueue } from '@/server/jobs/enqueue';
-import { AppError } from '@/server/lib/errors';
 import type { Actor } from '@/server/lib/permissions';
 import { keyHint } from '@/server/lib/secrets';
 import { recordAudit } from '../audit/record-audit';
+import { nameTaken, withUniqueName } from '../unique-names';
 import { sealSecret } from './secret-box';
 
 export async function createCloudAccount(db: Db, actor: Actor, input: TCreateCloudAccountRequest, opts: { sandbox?: boolean; sync?: boolean } = {}) {
   const id = await db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: tables.cloudAccounts.id }).from(tables.cloudAccounts).where(eq(tables.cloudAccounts.name, input.name));
-    if (taken) throw new AppError('NAME_TAKEN', { userMessage: `A cloud account named "${input.name}" already exists.` });
-    const [row] = await tx
-      .insert(tables.cloudAccounts)
-      .values({
-        name: input.name,
-        cloud: input.cloud,
-        environment: input.environment,
-        keyIdSealed: sealSecret(input.keyId),
-        secretSealed: sealSecret(input.secret),
-        keyHint: keyHint(input.keyId),
-        projectId: input.cloud === 'ucloud' ? input.projectId : null,
-        endpoint: input.endpoint ?? null,
-        imagePageSize: input.imagePageSize,
-        syncConcurrency: input.syncConcurrency,
-        syncIntervalMinutes: input.syncIntervalMinutes,
-        enabled: input.enabled,
-        sandbox: opts.sandbox ?? false,
-        createdBy: actor.id,
-      })
-      .returning({ id: tables.cloudAccounts.id });
+    if (taken) throw nameTaken('cloud_accounts_name_unique', input.name);
+    const [row] = await withUniqueName('cloud_accounts_name_unique', input.name, () =>
+      tx
+        .insert(tables.cloudAccounts)
+        .values({
+          name: input.name,
+          cloud: input.cloud,
+          environment: input.environment,
+          keyIdSealed: sealSecret(input.keyId),
+          secretSealed: sealSecret(input.secret),
+          keyHint: keyHint(input.keyId),
+          projectId: input.cloud === 'ucloud' ? input.projectId : null,
+          endpoint: input.endpoint ?? null,
+          imagePageSize: input.imagePageSize,
+          syncConcurrency: input.syncConcurrency,
+          syncIntervalMinutes: input.syncIntervalMinutes,
+          enabled: input.enabled,
+          sandbox: opts.sandbox ?? false,
+          createdBy: actor.id,
+        })
+        .returning({ id: tables.cloudAccounts.id }),
+    );
     // Audit details name the account, never its keys.
     await recordAudit(tx, actor, {
       action: 'cloud-account.create',

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import { generatePassword } from '@/server/lib/ids';
+import { lockAdminSet } from './admin-lock';
 import { insertUser } from './insert-user';
 
 /**
@@ -13,7 +14,7 @@ export async function ensureInitialAdmin(
 ): Promise<{ email: string; password: string; generated: boolean } | null> {
   return db.transaction(async (tx) => {
     // Two processes starting on one fresh Postgres must not both create an admin.
-    await tx.execute(sql`select pg_advisory_xact_lock(7314202612)`);
+    await lockAdminSet(tx);
     const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(tables.users);
     if ((row?.n ?? 0) > 0) return null;
     const email = opts.email ?? 'admin@rome.local';

@@ -1,9 +1,9 @@
 import { hashPassword } from 'better-auth/crypto';
 import { eq } from 'drizzle-orm';
 import { tables, type DbOrTx } from '@/db';
-import { AppError } from '@/server/lib/errors';
 import { newId } from '@/server/lib/ids';
 import type { Role } from '@/server/lib/permissions';
+import { nameTaken, withUniqueName } from '../unique-names';
 
 /** A user plus the credential account better-auth signs them in with. */
 export async function insertUser(
@@ -11,11 +11,11 @@ export async function insertUser(
   input: { email: string; name: string; role: Role; password: string },
 ): Promise<string> {
   const [taken] = await tx.select({ id: tables.users.id }).from(tables.users).where(eq(tables.users.email, input.email));
-  if (taken) {
-    throw new AppError('NAME_TAKEN', { userMessage: `A user with the e-mail ${input.email} already exists.` });
-  }
+  if (taken) throw nameTaken('users_email_unique', input.email);
   const id = newId();
-  await tx.insert(tables.users).values({ id, email: input.email, name: input.name, role: input.role, emailVerified: true });
+  await withUniqueName('users_email_unique', input.email, () =>
+    tx.insert(tables.users).values({ id, email: input.email, name: input.name, role: input.role, emailVerified: true }),
+  );
   await tx.insert(tables.accounts).values({
     id: newId(),
     userId: id,
