@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { getDatabase, tables } from '@/db';
-import { env } from '@/server/env';
+import { env, exitOnInvalidEnv } from '@/server/env';
 import { setBoss } from '@/server/jobs/enqueue';
 import { startBoss } from '@/server/jobs/boss';
 import { startWorker } from '@/server/jobs/worker';
@@ -12,6 +12,10 @@ import { ensureInitialAdmin } from '@/server/services/users/ensure-initial-admin
 
 /** Start-up of the console process: migrate, first admin, demo data, job queue. */
 export async function bootConsole(): Promise<void> {
+  exitOnInvalidEnv('The console');
+  // Everything this process writes (the PGlite files, generated secrets, the sandbox's state) is
+  // owner-only; the data folder itself is made 0700 when the database opens.
+  process.umask(0o077);
   const e = env();
   const database = await getDatabase(); // applies migrations
   const admin = await ensureInitialAdmin(database.db, { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD });
