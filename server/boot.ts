@@ -7,6 +7,7 @@ import { startBoss } from '@/server/jobs/boss';
 import { startWorker } from '@/server/jobs/worker';
 import { logger } from '@/server/lib/logger';
 import { ensureSandboxAccounts } from '@/server/services/clouds/ensure-sandbox-accounts';
+import { warnUndecryptableAccounts } from '@/server/services/clouds/warn-undecryptable-accounts';
 import { seedDemoData } from '@/server/services/demo/seed-demo-data';
 import { ensureInitialAdmin } from '@/server/services/users/ensure-initial-admin';
 
@@ -18,6 +19,7 @@ export async function bootConsole(): Promise<void> {
   process.umask(0o077);
   const e = env();
   const database = await getDatabase(); // applies migrations
+  await warnUndecryptableAccounts(database.db);
   const admin = await ensureInitialAdmin(database.db, { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD });
   if (admin) {
     // Printed once, on the terminal only: it is never stored in clear anywhere.

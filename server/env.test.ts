@@ -32,7 +32,7 @@ function run(args: string[], extra: Record<string, string>): Promise<{ code: num
   // Should the check ever be skipped, nothing touches the worktree's data or the default ports.
   const child = spawn('npx', ['tsx', ...args], {
     cwd: ROOT,
-    env: { ...base, CONSOLE_DATA_DIR: dataDir, CONSOLE_SANDBOX: 'off', CONSOLE_WORKER: 'off', CONSOLE_DEMO: 'off', LOG_LEVEL: 'silent', ...extra },
+    env: { ...base, NODE_ENV: 'production', CONSOLE_DATA_DIR: dataDir, CONSOLE_SANDBOX: 'off', CONSOLE_WORKER: 'off', CONSOLE_DEMO: 'off', LOG_LEVEL: 'silent', ...extra },
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -11,7 +11,6 @@ export const SECRET_HOWTO = 'Generate one with: openssl rand -base64 32   (or: n
 /** Why a value cannot be a secret key, or null. Shared with `npm run secrets -- rotate`. */
 export function secretProblem(value: string): string | null {
   if (value.length < MIN_SECRET_LENGTH) return `is too short (${value.length} characters; at least ${MIN_SECRET_LENGTH})`;
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\s\u0000-\u001f\u007f]/.test(value)) return 'contains spaces or control characters (a copy-paste error?)';
   if (new Set(value).size < 8) return `is not random (only ${new Set(value).size} different characters)`;
   return null;

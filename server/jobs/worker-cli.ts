@@ -11,6 +11,8 @@ async function main() {
     process.exit(2);
   }
   const database = await getDatabase();
+  const { warnUndecryptableAccounts } = await import('@/server/services/clouds/warn-undecryptable-accounts');
+  await warnUndecryptableAccounts(database.db);
   const boss = await startWorker(database, { pollingIntervalSeconds: env().WORKER_POLL_SECONDS });
   setBoss(boss);
   const stop = async (signal: string) => {

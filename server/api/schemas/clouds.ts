@@ -86,3 +86,10 @@ export const ZFindBaseImagesRequest = z.object({
   pageSize: z.number().int().min(10).max(200).default(50),
 });
 export type TFindBaseImagesRequest = z.infer<typeof ZFindBaseImagesRequest>;
+
+/** cloudAccount.keyStatus: the accounts whose stored keys the current CONSOLE_SECRET_KEY cannot open. */
+export const ZSecretKeyStatus = z.object({
+  accounts: z.number().int(),
+  undecryptable: z.array(z.object({ id: z.string().uuid(), name: z.string(), cloud: ZCloudKind })),
+});
+export type TSecretKeyStatus = z.infer<typeof ZSecretKeyStatus>;
