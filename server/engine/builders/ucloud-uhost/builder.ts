@@ -51,7 +51,7 @@ export function prepareUcloudUhost(env: BuildEnv, config: TUcloudUhostConfig): P
       // The EIP is the next step's (AllocateEIP can carry the run id; the create call's EIP cannot).
     })),
     ...(config.use_ssh_private_ip ? [] : [stepCreateEip(env, { bandwidthMbps: config.eip_bandwidth, chargeMode: config.eip_charge_mode })]),
-    stepWaitHost<UcloudUhostState>(env, { bootDisk: true, recordPublicIp: false }),
+    stepWaitHost<UcloudUhostState>(env, { bootDisk: true }),
     stepConnectSsh<UcloudUhostState>(env, { timeoutMs: goDurationSeconds(config.ssh_timeout) * 1000, sshHost: config.ssh_host, usePrivateIp: config.use_ssh_private_ip }),
     stepProvision<UcloudUhostState>(env, (s) => buildData(env, s)),
     stepStopHost<UcloudUhostState>(env),
