@@ -200,7 +200,7 @@ describe.each(CASES)('CloudProvider contract: $cloud', (c) => {
     await waitFor('no leftovers', async () => (await runResources(run)).length === 0);
   });
 
-  it('findResourcesByRunId finds what a run made by its run id, and cleanupRun deletes it in order', { timeout: 60_000 }, async () => {
+  it('findResourcesByRunId finds what a run made by its run id, and cleanupRun deletes it in order (images only when asked)', { timeout: 90_000 }, async () => {
     const { region, zone } = c.host;
     const run = `ct-${randomBytes(4).toString('hex')}`;
     const name = `rome-build-${run}`;
@@ -237,6 +237,16 @@ describe.each(CASES)('CloudProvider contract: $cloud', (c) => {
     } else {
       await expect(provider.allocatePublicIp({ region, name, bandwidthMbps: 10, tags })).rejects.toMatchObject({ code: 'UNSUPPORTED' });
     }
+    // An image of the run (a killed run's half-made image looks the same as an artifact).
+    await waitFor('running', async () => {
+      const h = await provider.describeHost(region, hostId);
+      return h?.state === 'running' && h.bootDiskReady;
+    });
+    await provider.stopHost(region, hostId);
+    await waitFor('stopped', async () => (await provider.describeHost(region, hostId))?.state === 'stopped');
+    const { imageId: madeImage } = await provider.createImage({ region, hostId, name, tags });
+    expected.push({ kind: 'image', id: madeImage });
+
     const found = await provider.findResourcesByRunId(region, run);
     expect(found.map((r) => ({ kind: r.kind, id: r.id })).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual(expected.sort((a, b) => a.kind.localeCompare(b.kind)));
     // Another run's id finds none of it.
@@ -244,9 +254,14 @@ describe.each(CASES)('CloudProvider contract: $cloud', (c) => {
 
     const result = await cleanupRun({ provider, runId: run, regions: [region], pollMs: 50 });
     expect(result.failed).toEqual([]);
-    // Hosts go first: the firewall, EIP and key pair are in use until then.
+    // Hosts go first: the firewall, EIP and key pair are in use until then; images are only listed.
     expect(result.deleted[0]?.kind).toBe('host');
-    expect(result.deleted).toHaveLength(expected.length);
+    expect(result.deleted.map((r) => r.kind).sort()).toEqual(expected.map((r) => r.kind).filter((k) => k !== 'image').sort());
+    expect(result.kept.map((r) => r.id)).toEqual([madeImage]);
+    expect((await provider.findResourcesByRunId(region, run)).map((r) => r.id)).toEqual([madeImage]);
+
+    const withImages = await cleanupRun({ provider, runId: run, regions: [region], includeImages: true, pollMs: 50 });
+    expect(withImages.deleted.map((r) => r.id)).toEqual([madeImage]);
     await waitFor('no leftovers', async () => (await runResources(run)).length === 0);
     expect(await provider.findResourcesByRunId(region, run)).toEqual([]);
   });
