@@ -52,7 +52,7 @@ export const IMPORT_LAYERS = [
     label: 'start-up',
     mayImport: ['db', 'server/services', 'server/jobs', may('server/sandbox-cloud/server.ts', 'the embedded sandbox'), 'server/lib', 'server/env.ts'],
   },
-  { folder: 'instrumentation.ts', mayImport: ['server/boot.ts'] },
+  { folder: 'instrumentation.ts', mayImport: ['server/boot.ts', may('server/env.ts', 'checked before anything reads it')] },
   {
     folder: 'db',
     mayImport: ['server/env.ts', typesOf('server/clouds/provider.ts'), typesOf('server/engine/template/validate.ts')],

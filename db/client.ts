@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { ensurePrivateDir, privatiseTree } from './private-dir';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -16,6 +17,8 @@ export interface Database {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   /** Where pg-boss should connect on Postgres (its own pool); undefined on PGlite. */
   connectionString?: string;
+  /** PGlite: makes the data folder's files owner-only again (after migrations created some). */
+  privatise?: () => void;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,11 @@ export interface OpenOptions {
   url?: string;
   /** PGlite data folder, or 'memory' for an in-memory database (tests). */
   pgliteDir?: string;
+  /**
+   * The folder that holds `pgliteDir` and the generated secrets (CONSOLE_DATA_DIR): made
+   * owner-only along with everything in it. Default: `pgliteDir` itself.
+   */
+  dataDir?: string;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -48,7 +56,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const dir = opts.pgliteDir ?? '.data/pglite';
-  if (dir !== 'memory') mkdirSync(path.resolve(dir), { recursive: true });
+  const dataDir = path.resolve(opts.dataDir ?? dir);
+  if (dir !== 'memory') {
+    ensurePrivateDir(dataDir);
+    ensurePrivateDir(dir);
+  }
   const release = dir === 'memory' ? () => {} : claimPgliteDir(path.resolve(dir));
   let pg: InstanceType<typeof PGlite>;
   try {
@@ -58,6 +70,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     release();
     throw err;
   }
+  // PGlite writes its files with the process umask (world-readable under the usual 022); the
+  // folder above is already closed to others, and the files are made owner-only too.
+  if (dir !== 'memory') privatiseTree(dataDir);
   const db = drizzle(pg, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     driver: 'pglite',
@@ -68,6 +83,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       const results = await pg.exec(text);
       return { rows: results.at(-1)?.rows ?? [] };
     },
+    // Files made since the open (migrations create tables) get the same treatment.
+    privatise: () => privatiseTree(dataDir),
     async close() {
       await pg.close();
       release();

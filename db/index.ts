@@ -20,8 +20,10 @@ export function getDatabase(): Promise<Database> {
     const database = await openDatabase({
       url: e.DATABASE_URL,
       pgliteDir: path.join(e.CONSOLE_DATA_DIR, 'pglite'),
+      dataDir: e.CONSOLE_DATA_DIR,
     });
     await migrateDatabase(database);
+    database.privatise?.();
     return database;
   })();
   return g[KEY];

@@ -1,19 +1,25 @@
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { getDatabase, tables } from '@/db';
-import { env } from '@/server/env';
+import { env, exitOnInvalidEnv } from '@/server/env';
 import { setBoss } from '@/server/jobs/enqueue';
 import { startBoss } from '@/server/jobs/boss';
 import { startWorker } from '@/server/jobs/worker';
 import { logger } from '@/server/lib/logger';
 import { ensureSandboxAccounts } from '@/server/services/clouds/ensure-sandbox-accounts';
+import { warnUndecryptableAccounts } from '@/server/services/clouds/warn-undecryptable-accounts';
 import { seedDemoData } from '@/server/services/demo/seed-demo-data';
 import { ensureInitialAdmin } from '@/server/services/users/ensure-initial-admin';
 
 /** Start-up of the console process: migrate, first admin, demo data, job queue. */
 export async function bootConsole(): Promise<void> {
+  exitOnInvalidEnv('The console');
+  // Everything this process writes (the PGlite files, generated secrets, the sandbox's state) is
+  // owner-only; the data folder itself is made 0700 when the database opens.
+  process.umask(0o077);
   const e = env();
   const database = await getDatabase(); // applies migrations
+  await warnUndecryptableAccounts(database.db);
   const admin = await ensureInitialAdmin(database.db, { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD });
   if (admin) {
     // Printed once, on the terminal only: it is never stored in clear anywhere.

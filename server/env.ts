@@ -1,16 +1,36 @@
 import { z } from 'zod';
 
 // The only reader of process.env. Parsed lazily so that importing a module never
-// fails at build time; a bad value fails loudly at first use instead.
+// fails at build time; the console and the worker check it first thing at start
+// (exitOnInvalidEnv) so a bad value stops the process with a message, not a 500 per route.
+
+/** Shortest accepted AUTH_SECRET / CONSOLE_SECRET_KEY: what 24 random bytes give in base64. */
+export const MIN_SECRET_LENGTH = 32;
+export const SECRET_HOWTO = 'Generate one with: openssl rand -base64 32   (or: node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64url\'))")';
+
+/** Why a value cannot be a secret key, or null. Shared with `npm run secrets -- rotate`. */
+export function secretProblem(value: string): string | null {
+  if (value.length < MIN_SECRET_LENGTH) return `is too short (${value.length} characters; at least ${MIN_SECRET_LENGTH})`;
+  if (/[\s\u0000-\u001f\u007f]/.test(value)) return 'contains spaces or control characters (a copy-paste error?)';
+  if (new Set(value).size < 8) return `is not random (only ${new Set(value).size} different characters)`;
+  return null;
+}
+
+const zSecret = z.string().superRefine((value, ctx) => {
+  const problem = secretProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
   CONSOLE_DATA_DIR: z.string().default('.data'),
   PORT: z.coerce.number().int().positive().default(3000),
   CONSOLE_URL: z.string().url().optional(),
-  AUTH_SECRET: z.string().min(32).optional(),
+  // Signs sessions; generated into the data folder when absent.
+  AUTH_SECRET: zSecret.optional(),
   // Encrypts cloud keys at rest (AES-256-GCM); generated into the data folder when absent.
-  CONSOLE_SECRET_KEY: z.string().min(16).optional(),
+  CONSOLE_SECRET_KEY: zSecret.optional(),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12).optional(),
   CONSOLE_WORKER: z.enum(['embedded', 'off']).default('embedded'),
@@ -24,14 +44,54 @@ const ZEnv = z.object({
 });
 export type Env = z.infer<typeof ZEnv>;
 
+/** The environment is not usable; the message names every bad variable and how to fix it. */
+export class InvalidEnvError extends Error {
+  override readonly name = 'InvalidEnvError';
+}
+
+// Empty strings in the environment mean "unset" (common in shell scripts and CI).
+const rawEnv = () => Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
+
+function describe(error: z.ZodError): string {
+  const lines = error.issues.map((i) => {
+    const name = String(i.path[0] ?? '?');
+    const secret = name === 'AUTH_SECRET' || name === 'CONSOLE_SECRET_KEY';
+    // Never echo a secret's value; the other messages come from zod and do not either.
+    return `  ${name} ${secret ? i.message : `is invalid: ${i.message}`}${secret ? `\n    ${SECRET_HOWTO}` : ''}`;
+  });
+  return `The environment is not valid:\n${lines.join('\n')}`;
+}
+
 let cached: Env | undefined;
 export function env(): Env {
   if (!cached) {
-    // Empty strings in the environment mean "unset" (common in shell scripts and CI).
-    const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
-    cached = ZEnv.parse(raw);
+    const parsed = ZEnv.safeParse(rawEnv());
+    if (!parsed.success) throw new InvalidEnvError(describe(parsed.error));
+    cached = parsed.data;
   }
   return cached;
+}
+
+/**
+ * First thing the console and the worker do: a bad environment (a short or malformed
+ * CONSOLE_SECRET_KEY / AUTH_SECRET…) stops the process with what is wrong and how to fix it.
+ */
+export function exitOnInvalidEnv(processName: string): void {
+  try {
+    env();
+  } catch (err) {
+    if (!(err instanceof InvalidEnvError)) throw err;
+    process.stderr.write(`\n${processName} cannot start. ${err.message}\n\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * Only where the database is (DATABASE_URL, CONSOLE_DATA_DIR), for `npm run secrets`, which must
+ * run while CONSOLE_SECRET_KEY is the thing being fixed.
+ */
+export function databaseEnv(): Pick<Env, 'DATABASE_URL' | 'CONSOLE_DATA_DIR'> {
+  return ZEnv.pick({ DATABASE_URL: true, CONSOLE_DATA_DIR: true }).parse(rawEnv());
 }
 
 export function consoleUrl(): string {

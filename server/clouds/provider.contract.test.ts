@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxCloud, type SandboxCloud } from '@/server/sandbox-cloud/server';
 import { retry } from '@/server/lib/retry';
 import { isCloudApiError, isNotFound } from './cloud-error';
+import { cleanupRun } from '@/server/engine/cleanup-run';
 import { createProvider } from './index';
 import { RUN_ID_TAG, type CloudCredentials, type CloudProvider, type ImageInfo, type RegionInfo } from './provider';
 
@@ -197,6 +198,72 @@ describe.each(CASES)('CloudProvider contract: $cloud', (c) => {
     });
     if (keyPair) await provider.deleteKeyPair(region, keyPair.name);
     await waitFor('no leftovers', async () => (await runResources(run)).length === 0);
+  });
+
+  it('findResourcesByRunId finds what a run made by its run id, and cleanupRun deletes it in order (images only when asked)', { timeout: 90_000 }, async () => {
+    const { region, zone } = c.host;
+    const run = `ct-${randomBytes(4).toString('hex')}`;
+    const name = `rome-build-${run}`;
+    const tags = { [RUN_ID_TAG]: run, Name: name };
+    let imageId: string | undefined;
+    for await (const page of provider.listBaseImages(region, { pageSize: 100 })) {
+      imageId = page.images.find((i) => i.osFamily === 'Ubuntu')?.id;
+      if (imageId) break;
+    }
+    const keyPair = await provider.createKeyPair(region, name, tags);
+    const firewall = await provider.createFirewall({ region, name, sshPort: 22, sourceCidrs: ['0.0.0.0/0'], tags });
+    const { hostId } = await provider.createHost({
+      region,
+      zone,
+      imageId: imageId!,
+      hostType: c.host.hostType,
+      name,
+      login: { keyPairName: keyPair.name },
+      firewallId: firewall.id,
+      ...(c.cloud === 'aws' ? { publicIp: { bandwidthMbps: 10 } } : {}),
+      tags,
+    });
+    const expected = [
+      { kind: 'host', id: hostId },
+      { kind: 'firewall', id: firewall.id },
+      { kind: 'keypair', id: keyPair.name },
+    ];
+    if (c.cloud === 'ucloud') {
+      const ip = await provider.allocatePublicIp({ region, name, bandwidthMbps: 10, tags });
+      await provider.bindPublicIp(region, ip.id, hostId);
+      await provider.bindPublicIp(region, ip.id, hostId); // already bound there: done
+      expect((await provider.listPublicIps(region)).find((x) => x.id === ip.id)?.hostId).toBe(hostId);
+      expected.push({ kind: 'eip', id: ip.id });
+    } else {
+      await expect(provider.allocatePublicIp({ region, name, bandwidthMbps: 10, tags })).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+    }
+    // An image of the run (a killed run's half-made image looks the same as an artifact).
+    await waitFor('running', async () => {
+      const h = await provider.describeHost(region, hostId);
+      return h?.state === 'running' && h.bootDiskReady;
+    });
+    await provider.stopHost(region, hostId);
+    await waitFor('stopped', async () => (await provider.describeHost(region, hostId))?.state === 'stopped');
+    const { imageId: madeImage } = await provider.createImage({ region, hostId, name, tags });
+    expected.push({ kind: 'image', id: madeImage });
+
+    const found = await provider.findResourcesByRunId(region, run);
+    expect(found.map((r) => ({ kind: r.kind, id: r.id })).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual(expected.sort((a, b) => a.kind.localeCompare(b.kind)));
+    // Another run's id finds none of it.
+    expect(await provider.findResourcesByRunId(region, `${run}x`)).toEqual([]);
+
+    const result = await cleanupRun({ provider, runId: run, regions: [region], pollMs: 50 });
+    expect(result.failed).toEqual([]);
+    // Hosts go first: the firewall, EIP and key pair are in use until then; images are only listed.
+    expect(result.deleted[0]?.kind).toBe('host');
+    expect(result.deleted.map((r) => r.kind).sort()).toEqual(expected.map((r) => r.kind).filter((k) => k !== 'image').sort());
+    expect(result.kept.map((r) => r.id)).toEqual([madeImage]);
+    expect((await provider.findResourcesByRunId(region, run)).map((r) => r.id)).toEqual([madeImage]);
+
+    const withImages = await cleanupRun({ provider, runId: run, regions: [region], includeImages: true, pollMs: 50 });
+    expect(withImages.deleted.map((r) => r.id)).toEqual([madeImage]);
+    await waitFor('no leftovers', async () => (await runResources(run)).length === 0);
+    expect(await provider.findResourcesByRunId(region, run)).toEqual([]);
   });
 
   it('host lifecycle: key pair, firewall, host, image, copy, and everything deleted again', { timeout: 120_000 }, async () => {

@@ -134,6 +134,26 @@ export interface PublicIpInfo {
   hostId: string | null;
 }
 
+/** What a build run left behind, found by its run id (`npm run image -- cleanup`). */
+export type RunResourceKind = 'host' | 'eip' | 'firewall' | 'keypair' | 'image';
+
+export interface RunResource {
+  kind: RunResourceKind;
+  /** The id the matching delete call takes (a key pair's name, as deleteKeyPair wants). */
+  id: string;
+  region: string;
+  name: string;
+}
+
+export interface AllocatePublicIpRequest {
+  region: string;
+  name: string;
+  bandwidthMbps: number;
+  /** Packer's eip_charge_mode words (traffic, bandwidth, post_accurate_bandwidth) or the vendor's. */
+  chargeMode?: string;
+  tags: Record<string, string>;
+}
+
 export interface CopyImageRequest {
   sourceRegion: string;
   sourceImageId: string;
@@ -176,6 +196,21 @@ export interface CloudProvider {
   /** Public IPs the account holds (UCloud EIPs; EC2: none are allocated by builds). */
   listPublicIps(region: string, opts?: CallOptions): Promise<PublicIpInfo[]>;
   releasePublicIp(region: string, id: string, opts?: CallOptions): Promise<void>;
+  /**
+   * A public IP labelled with the run (UCloud: AllocateEIP with the run id as business group, the
+   * name and every tag in the remark — an EIP made inside CreateUHostInstance can carry none).
+   * EC2 builds take the default subnet's public IP and never call this; it refuses there.
+   */
+  allocatePublicIp(req: AllocatePublicIpRequest, opts?: CallOptions): Promise<PublicIpInfo>;
+  /** Binds an allocated public IP to a host; binding it to the host it is already on is done. */
+  bindPublicIp(region: string, id: string, hostId: string, opts?: CallOptions): Promise<void>;
+
+  /**
+   * The temporary resources (hosts, EIPs, firewalls/security groups, key pairs) and images of one
+   * run in a region, found by the run id (EC2: the `rome:run-id` tag; UCloud: the business group,
+   * and names for key pairs, which have no label). Hosts already terminated are not listed.
+   */
+  findResourcesByRunId(region: string, runId: string, opts?: CallOptions): Promise<RunResource[]>;
 
   tagResource(region: string, resourceId: string, tags: Record<string, string>, opts?: CallOptions): Promise<void>;
 }

@@ -4,6 +4,7 @@
 //   image validate template.json
 //   image inspect template.json
 //   image copy --from <region>:<image> --to r1,r2 --cloud ucloud|aws
+//   image cleanup --run-id ID[,ID…] [--cloud ucloud|aws] [--region r1,r2] [--include-images] [--dry-run]
 // Credentials come from the environment (UCLOUD_PUBLIC_KEY/UCLOUD_PRIVATE_KEY/UCLOUD_PROJECT_ID/
 // UCLOUD_ENDPOINT, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_ENDPOINT_URL_EC2); IMAGE_SSH_PORT
 // points SSH at the sandbox cloud's shared port (IMAGE_POLL_MS shortens polls for it). Ctrl-C cancels and waits for the cleanup; a
@@ -13,8 +14,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProvider } from '@/server/clouds';
+import { isCloudApiError } from '@/server/clouds/cloud-error';
 import type { CloudCredentials, CloudKind, RegionInfo } from '@/server/clouds/provider';
 import { buildTemplate, copyImageToRegions } from './build';
+import { cleanupRun } from './cleanup-run';
 import { EventFormatter } from './events';
 import { folderFileSource } from './provisioners/file-source';
 import type { RunEvent } from './runner/reporter';
@@ -33,9 +36,12 @@ export interface CliIo {
 const USAGE = `usage:
   image build [--parallel-builds N] [--only a,b] [--except c] [--var k=v] [--var-file f.json]
               [--on-error cleanup|abort] [--fail-fast] [--machine-readable] template.json
-  image validate template.json
+  image validate [--offline] template.json
   image inspect template.json
-  image copy --from <region>:<image> --to r1,r2 --cloud ucloud|aws`;
+  image copy --from <region>:<image> --to r1,r2 --cloud ucloud|aws
+  image cleanup --run-id ID[,ID…] [--cloud ucloud|aws] [--region r1,r2] [--include-images] [--dry-run]
+      deletes what a killed build left: its hosts, EIPs, firewalls / security groups and key pairs
+      (images too with --include-images), in every region of the credentials unless --region`;
 
 class UsageError extends Error {}
 
@@ -45,7 +51,7 @@ interface ParsedArgs {
   positional: string[];
 }
 
-const BOOL_FLAGS = new Set(['fail-fast', 'machine-readable', 'help']);
+const BOOL_FLAGS = new Set(['fail-fast', 'machine-readable', 'help', 'offline', 'dry-run', 'include-images']);
 
 function parseArgs(args: string[]): ParsedArgs {
   const flags = new Map<string, string[]>();
@@ -81,7 +87,13 @@ export function credentialsFromEnv(env: Record<string, string | undefined>, clou
   return { cloud, keyId: env['AWS_ACCESS_KEY_ID'] ?? '', secret: env['AWS_SECRET_ACCESS_KEY'] ?? '', endpoint: env['AWS_ENDPOINT_URL_EC2'] || undefined };
 }
 
-async function check(path: string, parsed: ParsedArgs, io: CliIo): Promise<TemplateCheck> {
+interface CheckOutcome {
+  check: TemplateCheck;
+  /** Regions whose facts could not be read (validate fails on these unless --offline). */
+  unchecked: string[];
+}
+
+async function check(path: string, parsed: ParsedArgs, io: CliIo, mode: 'live' | 'offline' = 'live'): Promise<CheckOutcome> {
   const text = await readFile(path, 'utf8');
   const vars: Record<string, string> = {};
   for (const kv of parsed.flags.get('var') ?? []) {
@@ -91,32 +103,50 @@ async function check(path: string, parsed: ParsedArgs, io: CliIo): Promise<Templ
   }
   const varFiles = await Promise.all((parsed.flags.get('var-file') ?? []).map(async (f) => JSON.parse(await readFile(f, 'utf8')) as object));
   const env = Object.fromEntries(Object.entries(io.env).filter((e): e is [string, string] => e[1] !== undefined));
-  return checkTemplate(text, { vars, varFiles, env, ...(await liveCapabilities(text, io)) });
+  const live = mode === 'live' ? await liveCapabilities(text, io) : { context: {}, unchecked: [] };
+  return { check: checkTemplate(text, { vars, varFiles, env, ...live.context }), unchecked: live.unchecked };
+}
+
+const cloudOf = (b: Record<string, unknown>): CloudKind | null => (b['type'] === 'ucloud-uhost' ? 'ucloud' : b['type'] === 'amazon-ebs' ? 'aws' : null);
+
+/** The regions a builder touches: where it builds and where it copies to (literal values only). */
+function regionsOf(b: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  if (typeof b['region'] === 'string') out.push(b['region']);
+  const mappings = b['image_copy_to_mappings'];
+  if (Array.isArray(mappings)) for (const m of mappings) if (m && typeof m === 'object' && typeof (m as { region?: unknown }).region === 'string') out.push((m as { region: string }).region);
+  const amiRegions = b['ami_regions'];
+  if (Array.isArray(amiRegions)) for (const r of amiRegions) if (typeof r === 'string') out.push(r);
+  return [...new Set(out.filter((r) => !r.includes('{{')))];
 }
 
 /**
  * With credentials in the environment, asks the clouds (read-only calls: regions, zone
  * capabilities, the source images) what the target regions can run, so that validate catches
- * field problems #2 and #3 before a build. Without them for every cloud of the template, the
- * check runs without capabilities rather than guessing.
+ * field problems #2 and #3 before a build. A cloud whose facts cannot be read (no credentials,
+ * an error) is reported region by region in `unchecked`, never silently passed.
  */
-async function liveCapabilities(text: string, io: CliIo): Promise<CapabilityContext> {
+async function liveCapabilities(text: string, io: CliIo): Promise<{ context: CapabilityContext; unchecked: string[] }> {
   let builders: Record<string, unknown>[] = [];
   try {
     const json = JSON.parse(text) as { builders?: unknown };
     if (Array.isArray(json.builders)) builders = json.builders.filter((b): b is Record<string, unknown> => typeof b === 'object' && b !== null);
   } catch {
-    return {};
+    return { context: {}, unchecked: [] };
   }
-  const cloudOf = (b: Record<string, unknown>): CloudKind | null => (b['type'] === 'ucloud-uhost' ? 'ucloud' : b['type'] === 'amazon-ebs' ? 'aws' : null);
   const clouds = [...new Set(builders.map(cloudOf).filter((c): c is CloudKind => c !== null))];
   const regions = new Map<CloudKind, RegionInfo[]>();
   const images = new Map<string, ImageFacts>();
+  const unchecked: string[] = [];
   for (const cloud of clouds) {
+    const wanted = [...new Set(builders.filter((b) => cloudOf(b) === cloud).flatMap(regionsOf))];
+    const label = (region: string) => `${cloud} region ${region}`;
     const credentials = credentialsFromEnv(io.env, cloud);
     if (!credentials.keyId || !credentials.secret) {
-      io.err(`note: no ${cloud} credentials in the environment; region capabilities are not checked`);
-      return {};
+      const vars = cloud === 'ucloud' ? 'UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY' : 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+      for (const r of wanted) io.err(`Error: could not check ${label(r)}: no ${cloud} credentials in the environment (${vars})`);
+      unchecked.push(...wanted.map(label));
+      continue;
     }
     const provider = createProvider(credentials);
     try {
@@ -124,22 +154,35 @@ async function liveCapabilities(text: string, io: CliIo): Promise<CapabilityCont
       const signal = AbortSignal.timeout(60_000);
       setMaxListeners(200, signal);
       regions.set(cloud, await provider.listRegions({ signal }));
-      for (const b of builders.filter((x) => cloudOf(x) === cloud)) {
-        const region = b['region'];
-        const imageId = cloud === 'ucloud' ? b['source_image_id'] : b['source_ami'];
-        if (typeof region !== 'string' || typeof imageId !== 'string' || imageId.includes('{{')) continue;
-        const info = await provider.describeImage(region, imageId, { signal: AbortSignal.timeout(30_000) }).catch(() => null);
-        if (info) images.set(`${cloud}|${region}|${imageId}`, { name: info.name, cpuPlatforms: info.cpuPlatforms, enaSupport: info.enaSupport });
-      }
     } catch (err) {
-      io.err(`note: could not read ${cloud} region capabilities (${err instanceof Error ? err.message : String(err)}); they are not checked`);
-      return {};
+      // A listing fails on its first region that does not answer; the error names it when it can.
+      const failed = isCloudApiError(err) && err.region ? [err.region] : wanted;
+      for (const r of failed) io.err(`Error: could not check ${label(r)}: ${err instanceof Error ? err.message : String(err)}`);
+      unchecked.push(...failed.map(label));
+      continue;
+    }
+    for (const b of builders.filter((x) => cloudOf(x) === cloud)) {
+      const region = b['region'];
+      const imageId = cloud === 'ucloud' ? b['source_image_id'] : b['source_ami'];
+      if (typeof region !== 'string' || typeof imageId !== 'string' || imageId.includes('{{')) continue;
+      try {
+        const info = await provider.describeImage(region, imageId, { signal: AbortSignal.timeout(30_000) });
+        if (info) images.set(`${cloud}|${region}|${imageId}`, { name: info.name, cpuPlatforms: info.cpuPlatforms, enaSupport: info.enaSupport });
+      } catch (err) {
+        io.err(`Error: could not check the source image ${imageId} in ${label(region)}: ${err instanceof Error ? err.message : String(err)}`);
+        unchecked.push(label(region));
+      }
     }
   }
   return {
-    capabilities: (cloud, region) => regions.get(cloud)?.find((r) => r.id === region),
-    regions: (cloud) => regions.get(cloud) ?? [],
-    imageInfo: (cloud, region, imageId) => images.get(`${cloud}|${region}|${imageId}`),
+    context: {
+      // Only the clouds that answered are checked; the others are in `unchecked`.
+      clouds: [...regions.keys()],
+      capabilities: (cloud, region) => regions.get(cloud)?.find((r) => r.id === region),
+      regions: (cloud) => regions.get(cloud) ?? [],
+      imageInfo: (cloud, region, imageId) => images.get(`${cloud}|${region}|${imageId}`),
+    },
+    unchecked: [...new Set(unchecked)],
   };
 }
 
@@ -156,22 +199,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return command ? 0 : 1;
     }
     switch (command) {
-      case 'validate': {
-        const path = requireTemplate(parsed);
-        const result = await check(path, parsed, io);
-        if (!result.ok) {
-          printIssues(result, io);
-          return 1;
-        }
-        io.out('The configuration is valid.');
-        return 0;
-      }
+      case 'validate':
+        return await validate(requireTemplate(parsed), parsed, io);
       case 'inspect':
         return await inspect(requireTemplate(parsed), parsed, io);
       case 'build':
         return await build(requireTemplate(parsed), parsed, io);
       case 'copy':
         return await copy(parsed, io);
+      case 'cleanup':
+        return await cleanup(parsed, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -185,6 +222,26 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * Valid only when every region of the template was checked: a region whose capabilities could not
+ * be read fails validation (exit 1) unless `--offline` skips the region facts altogether.
+ */
+async function validate(path: string, parsed: ParsedArgs, io: CliIo): Promise<number> {
+  const offline = parsed.bools.has('offline');
+  const { check: result, unchecked } = await check(path, parsed, io, offline ? 'offline' : 'live');
+  if (!result.ok) {
+    printIssues(result, io);
+    return 1;
+  }
+  if (unchecked.length > 0) {
+    io.err(`Error: the template could not be fully validated: ${unchecked.join(', ')} could not be checked (see above). Fix the credentials or endpoint, or pass --offline to validate without region facts.`);
+    return 1;
+  }
+  if (offline) io.err('note: --offline: region capabilities and source images were not checked against the clouds.');
+  io.out('The configuration is valid.');
+  return 0;
+}
+
 function requireTemplate(parsed: ParsedArgs): string {
   const path = parsed.positional[0];
   if (!path) throw new UsageError('a template file is required');
@@ -192,7 +249,7 @@ function requireTemplate(parsed: ParsedArgs): string {
 }
 
 async function inspect(path: string, parsed: ParsedArgs, io: CliIo): Promise<number> {
-  const result = await check(path, parsed, io);
+  const { check: result } = await check(path, parsed, io, 'offline');
   if (!result.template) {
     printIssues(result, io);
     return 1;
@@ -216,7 +273,8 @@ async function inspect(path: string, parsed: ParsedArgs, io: CliIo): Promise<num
 }
 
 async function build(path: string, parsed: ParsedArgs, io: CliIo): Promise<number> {
-  const result = await check(path, parsed, io);
+  // Regions that could not be checked are printed; the build itself then meets the cloud's answer.
+  const { check: result } = await check(path, parsed, io);
   if (!result.template) {
     printIssues(result, io);
     return 1;
@@ -255,10 +313,16 @@ async function build(path: string, parsed: ParsedArgs, io: CliIo): Promise<numbe
       sshPortOverride: sshPort,
       // The sandbox cloud changes state in fractions of a second; real clouds want the default.
       ...(io.env['IMAGE_POLL_MS'] ? { timing: { pollMs: Number(io.env['IMAGE_POLL_MS']) } } : {}),
-      onBuildStarted: (b) => formatter.nameRun(b.runId, b.name),
+      onBuildStarted: (b) => {
+        formatter.nameRun(b.runId, b.name);
+        io.err(`==> ${b.name}: run id ${b.runId} (if this process is killed, \`npm run image -- cleanup --run-id ${b.runId}\` deletes what it leaves)`);
+      },
     });
     for (const line of formatter.summary(results)) io.out(line);
-    return results.every((r) => r.status === 'succeeded') ? 0 : 1;
+    // A requested copy that failed fails the command too (the artifact above still lists what exists).
+    const copyFailures = results.flatMap((r) => (r.artifact?.copyFailures ?? []).map((f) => `${r.name} → ${f.region}`));
+    if (copyFailures.length > 0) io.err(`Error: ${copyFailures.length} requested image ${copyFailures.length === 1 ? 'copy' : 'copies'} failed (${copyFailures.join(', ')}); redo with: npm run image -- copy --from <region>:<image> --to <regions> --cloud <cloud>`);
+    return results.every((r) => r.status === 'succeeded') && copyFailures.length === 0 ? 0 : 1;
   } finally {
     removeInterrupt?.();
   }
@@ -292,6 +356,67 @@ async function copy(parsed: ParsedArgs, io: CliIo): Promise<number> {
   }
 }
 
+async function cleanup(parsed: ParsedArgs, io: CliIo): Promise<number> {
+  const runIds = list(parsed.flags.get('run-id'));
+  if (!runIds?.length) throw new UsageError('cleanup needs --run-id ID (printed by `image build` as each build starts)');
+  for (const id of runIds) if (!/^[\w.-]{1,63}$/.test(id)) throw new UsageError(`--run-id "${id}" is not a run id (letters, digits, "-", "_", ".")`);
+  const cloudFlag = last(parsed.flags.get('cloud'));
+  if (cloudFlag !== undefined && cloudFlag !== 'ucloud' && cloudFlag !== 'aws') throw new UsageError('--cloud is ucloud or aws');
+  const clouds: CloudKind[] = cloudFlag ? [cloudFlag] : (['ucloud', 'aws'] as const).filter((c) => credentialsFromEnv(io.env, c).keyId);
+  if (clouds.length === 0) throw new UsageError('cleanup needs credentials in the environment (UCLOUD_PUBLIC_KEY/UCLOUD_PRIVATE_KEY or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)');
+  const wantedRegions = list(parsed.flags.get('region'));
+  const controller = new AbortController();
+  const removeInterrupt = io.onInterrupt?.(() => controller.abort(new Error('interrupted by the user')));
+  const pollMs = io.env['IMAGE_POLL_MS'] ? Number(io.env['IMAGE_POLL_MS']) : undefined;
+  let failures = 0;
+  try {
+    for (const cloud of clouds) {
+      const credentials = credentialsFromEnv(io.env, cloud);
+      if (!credentials.keyId || !credentials.secret) {
+        io.err(`Error: no ${cloud} credentials in the environment`);
+        failures++;
+        continue;
+      }
+      const provider = createProvider(credentials, pollMs ? { pollIntervalMs: pollMs } : {});
+      let regions = wantedRegions;
+      if (!regions) {
+        try {
+          regions = (await provider.listRegions({ signal: controller.signal })).map((r) => r.id);
+        } catch (err) {
+          io.err(`Error: could not list the ${cloud} regions (${err instanceof Error ? err.message : String(err)}); pass --region`);
+          failures++;
+          continue;
+        }
+      }
+      for (const runId of runIds) {
+        io.out(`==> ${cloud}: looking for resources of run ${runId} in ${regions.length} region${regions.length === 1 ? '' : 's'}…`);
+        const result = await cleanupRun({
+          provider,
+          runId,
+          regions,
+          includeImages: parsed.bools.has('include-images'),
+          dryRun: parsed.bools.has('dry-run'),
+          signal: controller.signal,
+          log: (line) => io.out(`--> ${line}`),
+          ...(pollMs ? { pollMs } : {}),
+        });
+        for (const f of result.failed.filter((x) => !x.resource)) io.err(`Error: ${f.error}`);
+        failures += result.failed.length;
+        const verb = parsed.bools.has('dry-run') ? 'would delete' : 'deleted';
+        const count = parsed.bools.has('dry-run') ? result.found.length - result.kept.length : result.deleted.length;
+        io.out(
+          result.found.length === 0 && result.failed.length === 0
+            ? `==> ${cloud}: nothing of run ${runId} is left.`
+            : `==> ${cloud}: run ${runId}: ${verb} ${count}, kept ${result.kept.length} image${result.kept.length === 1 ? '' : 's'}, ${result.failed.length} failed.`,
+        );
+      }
+    }
+  } finally {
+    removeInterrupt?.();
+  }
+  return failures === 0 ? 0 : 1;
+}
+
 // Run as a program (tsx server/engine/cli.ts …), not when imported by a test.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const io: CliIo = {
@@ -299,9 +424,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     err: (l) => process.stderr.write(`${l}\n`),
     // eslint-disable-next-line no-restricted-properties -- a program entry: credentials come from its environment
     env: process.env,
+    // SIGTERM (a supervisor, `kill`) cancels and cleans up like Ctrl-C; only SIGKILL leaves resources.
     onInterrupt: (handler) => {
       process.on('SIGINT', handler);
-      return () => process.off('SIGINT', handler);
+      process.on('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
     },
     exit: (code) => process.exit(code),
   };

@@ -11,7 +11,8 @@ export function persistedSecret(fileName: string, fromEnv: string | undefined): 
   if (fromEnv) return fromEnv;
   const file = path.resolve(env().CONSOLE_DATA_DIR, fileName);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(path.dirname(file), { recursive: true });
+  // Owner-only, like the rest of the data folder (db/private-dir.ts fixes older folders at open).
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;

@@ -11,6 +11,7 @@ import { createCloudAccount } from '@/server/services/clouds/create-cloud-accoun
 import { deleteCloudAccount } from '@/server/services/clouds/delete-cloud-account';
 import { findBaseImageFacets, findBaseImages } from '@/server/services/clouds/find-base-images';
 import { findCloudAccounts } from '@/server/services/clouds/find-cloud-accounts';
+import { findUndecryptableAccounts } from '@/server/services/clouds/find-undecryptable-accounts';
 import { findInventorySyncs, findRegions } from '@/server/services/clouds/find-regions';
 import { requestInventorySync } from '@/server/services/clouds/request-inventory-sync';
 import { testCloudConnection } from '@/server/services/clouds/test-cloud-connection';
@@ -19,6 +20,8 @@ import { updateCloudAccount } from '@/server/services/clouds/update-cloud-accoun
 export const cloudAccountRouter = router({
   // Every reader may see which accounts exist (names, clouds, key hints): the catalog filters by them.
   list: readProcedure.query(({ ctx }) => findCloudAccounts(ctx.db)),
+  // Names only: whether the current CONSOLE_SECRET_KEY opens each account's stored keys (Clouds page).
+  keyStatus: adminProcedure.query(({ ctx }) => findUndecryptableAccounts(ctx.db)),
   create: adminProcedure.input(ZCreateCloudAccountRequest).mutation(({ ctx, input }) => createCloudAccount(ctx.db, ctx.actor, input)),
   update: adminProcedure.input(ZUpdateCloudAccountRequest).mutation(({ ctx, input }) => updateCloudAccount(ctx.db, ctx.actor, input)),
   delete: adminProcedure.input(ZCloudAccountIdRequest).mutation(({ ctx, input }) => deleteCloudAccount(ctx.db, ctx.actor, input.id)),

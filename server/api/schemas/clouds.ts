@@ -118,3 +118,10 @@ export const ZFindInventorySyncsRequest = z.object({
   limit: boundedInt(1, 200).default(50),
 });
 export type TFindInventorySyncsRequest = z.infer<typeof ZFindInventorySyncsRequest>;
+
+/** cloudAccount.keyStatus: the accounts whose stored keys the current CONSOLE_SECRET_KEY cannot open. */
+export const ZSecretKeyStatus = z.object({
+  accounts: z.number().int(),
+  undecryptable: z.array(z.object({ id: z.string().uuid(), name: z.string(), cloud: ZCloudKind })),
+});
+export type TSecretKeyStatus = z.infer<typeof ZSecretKeyStatus>;

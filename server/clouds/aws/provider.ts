@@ -14,6 +14,8 @@ import {
   DescribeImagesCommand,
   DescribeInstanceTypeOfferingsCommand,
   DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  DescribeTagsCommand,
   DescribeRegionsCommand,
   RunInstancesCommand,
   StopInstancesCommand,
@@ -29,6 +31,7 @@ import {
 import { CLOUD_ERROR_CODES, CloudApiError, isCloudApiError, isNotFound } from '@/server/clouds/cloud-error';
 import type { CloudLogger, ProviderOptions } from '@/server/clouds/options';
 import type {
+  AllocatePublicIpRequest,
   CallOptions,
   CloudCredentials,
   CloudProvider,
@@ -41,8 +44,11 @@ import type {
   KeyPairInfo,
   PublicIpInfo,
   RegionInfo,
+  RunResource,
+  RunResourceKind,
   ZoneCapabilities,
 } from '@/server/clouds/provider';
+import { RUN_ID_TAG } from '@/server/clouds/provider';
 import { Ec2ClientPool, toCloudApiError } from './client';
 import { EBS_BOOT_VOLUME_TYPES, toHostInfo, toImageInfo, toTags } from './mappers';
 import { awsRegionName } from './region-names';
@@ -264,6 +270,49 @@ export class AwsProvider implements CloudProvider {
 
   /** Nothing to release: see listPublicIps. */
   async releasePublicIp(_region: string, _id: string, _opts?: CallOptions): Promise<void> {}
+
+  /** Never used by amazon-ebs builds (they take the default subnet's public IP); refused rather than imitated. */
+  async allocatePublicIp(req: AllocatePublicIpRequest, _opts?: CallOptions): Promise<PublicIpInfo> {
+    throw new CloudApiError({ provider: 'aws', action: 'AllocateAddress', region: req.region, code: 'UNSUPPORTED', detail: 'builds on EC2 use the public IP of the default subnet; Elastic IPs are not allocated', retryable: false });
+  }
+
+  async bindPublicIp(region: string, _id: string, _hostId: string, _opts?: CallOptions): Promise<void> {
+    throw new CloudApiError({ provider: 'aws', action: 'AssociateAddress', region, code: 'UNSUPPORTED', detail: 'builds on EC2 use the public IP of the default subnet; Elastic IPs are not associated', retryable: false });
+  }
+
+  /**
+   * DescribeTags finds every resource carrying `rome:run-id` = the run id in one listing; instances
+   * already terminated are dropped, key pairs are turned into names (DeleteKeyPair's handle).
+   * Snapshots and volumes go with their image / instance, so they are not listed on their own.
+   */
+  async findResourcesByRunId(region: string, runId: string, opts: CallOptions = {}): Promise<RunResource[]> {
+    const tagged: { id: string; type: string }[] = [];
+    let nextToken: string | undefined;
+    do {
+      const input = { Filters: [{ Name: 'key', Values: [RUN_ID_TAG] }, { Name: 'value', Values: [runId] }], MaxResults: 1000, NextToken: nextToken };
+      const res = await this.send(region, 'DescribeTags', input, (c, o) => c.send(new DescribeTagsCommand(input), o), opts);
+      for (const t of res.Tags ?? []) if (t.ResourceId && t.ResourceType) tagged.push({ id: t.ResourceId, type: t.ResourceType });
+      nextToken = res.NextToken || undefined;
+    } while (nextToken);
+    const kinds: Record<string, RunResourceKind> = { instance: 'host', 'security-group': 'firewall', image: 'image' };
+    const out: RunResource[] = [];
+    for (const t of tagged) {
+      const kind = kinds[t.type];
+      if (!kind) continue;
+      if (kind === 'host') {
+        const host = await this.describeHost(region, t.id, opts);
+        if (!host || host.state === 'terminated') continue;
+      }
+      out.push({ kind, id: t.id, region, name: t.id });
+    }
+    const keyIds = tagged.filter((t) => t.type === 'key-pair').map((t) => t.id);
+    if (keyIds.length > 0) {
+      const input = { KeyPairIds: keyIds };
+      const res = await ignoreGone(this.send(region, 'DescribeKeyPairs', input, (c, o) => c.send(new DescribeKeyPairsCommand(input), o), opts));
+      for (const k of res?.KeyPairs ?? []) if (k.KeyName) out.push({ kind: 'keypair', id: k.KeyName, region, name: k.KeyName });
+    }
+    return out;
+  }
 
   async tagResource(region: string, resourceId: string, tags: Record<string, string>, opts: CallOptions = {}): Promise<void> {
     if (Object.keys(tags).length === 0) return;

@@ -1,6 +1,7 @@
 import { CLOUD_ERROR_CODES, CloudApiError, isCloudApiError, isNotFound } from '@/server/clouds/cloud-error';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS, type CloudLogger, type ProviderOptions } from '@/server/clouds/options';
 import type {
+  AllocatePublicIpRequest,
   CallOptions,
   CloudCredentials,
   CloudProvider,
@@ -13,7 +14,9 @@ import type {
   KeyPairInfo,
   PublicIpInfo,
   RegionInfo,
+  RunResource,
 } from '@/server/clouds/provider';
+import { RUN_ID_TAG } from '@/server/clouds/provider';
 import { exponentialBackoff, retry } from '@/server/lib/retry';
 import { UCloudClient, type UCloudClientOptions } from './client';
 import { parseHostType } from './host-type';
@@ -332,6 +335,75 @@ export class UCloudProvider implements CloudProvider {
     await this.client.releaseEIP({ Region: region, EIPId: id }, opts).catch((err: unknown) => {
       if (!isNotFound(err)) throw err;
     });
+  }
+
+  /**
+   * AllocateEIP (reference §2.13) rather than the EIP block of CreateUHostInstance, which has no
+   * Tag, Name or Remark: this EIP carries the run id as its business group, so a killed run's EIP
+   * can be found. Hourly, like the host; AllocateEIP spells the mainland line `BGP`.
+   */
+  async allocatePublicIp(req: AllocatePublicIpRequest, opts: CallOptions = {}): Promise<PublicIpInfo> {
+    const res = await this.client.allocateEIP(
+      {
+        Region: req.region,
+        OperatorName: req.region.startsWith('cn-') ? 'BGP' : 'International',
+        Bandwidth: req.bandwidthMbps,
+        PayMode: payMode(req.chargeMode),
+        ChargeType: 'Dynamic',
+        Tag: businessGroup(req.tags),
+        Name: ucloudLabel(req.name),
+        Remark: remarkOf(req.tags),
+      },
+      opts,
+    );
+    const eip = res.EIPSet[0]!;
+    return { id: eip.EIPId, region: req.region, address: eip.EIPAddr?.[0]?.IP ?? '', hostId: null };
+  }
+
+  /** BindEIP is not retried by the client (a lost answer would be a 4154 on retry): check instead. */
+  async bindPublicIp(region: string, id: string, hostId: string, opts: CallOptions = {}): Promise<void> {
+    try {
+      await this.client.bindEIP({ Region: region, EIPId: id, ResourceType: 'uhost', ResourceId: hostId }, opts);
+    } catch (err) {
+      const res = await this.client.describeEIP({ Region: region, EIPIds: [id] }, opts).catch(() => null);
+      const eip = res?.EIPSet.find((e) => e.EIPId === id);
+      if ((eip?.Resource?.ResourceID || eip?.Resource?.ResourceId) === hostId) return;
+      throw err;
+    }
+  }
+
+  /**
+   * The run's hosts, EIPs, firewalls and images carry its id as business group (`Tag`); key pairs
+   * have no label, so theirs is found in the name (the engine names them after the run).
+   */
+  async findResourcesByRunId(region: string, runId: string, opts: CallOptions = {}): Promise<RunResource[]> {
+    const group = businessGroup({ [RUN_ID_TAG]: runId });
+    const ours = (tag: string | undefined, name: string | undefined) => tag === group || (name ?? '').includes(runId);
+    const out: RunResource[] = [];
+    for (let offset = 0; ; offset += IMAGE_PAGE_MAX) {
+      const res = await this.client.describeUHostInstance({ Region: region, Tag: group, Offset: offset, Limit: IMAGE_PAGE_MAX }, opts);
+      for (const h of res.UHostSet) if (h.Tag === group) out.push({ kind: 'host', id: h.UHostId, region, name: h.Name ?? '' });
+      if (res.UHostSet.length < IMAGE_PAGE_MAX) break;
+    }
+    for (let offset = 0; ; offset += EIP_PAGE) {
+      const res = await this.client.describeEIP({ Region: region, Offset: offset, Limit: EIP_PAGE }, opts);
+      for (const e of res.EIPSet) if (ours(e.Tag, e.Name)) out.push({ kind: 'eip', id: e.EIPId, region, name: e.Name ?? e.EIPAddr?.[0]?.IP ?? '' });
+      if (res.EIPSet.length < EIP_PAGE) break;
+    }
+    for (let offset = 0; ; offset += EIP_PAGE) {
+      const res = await this.client.describeFirewall({ Region: region, Offset: offset, Limit: EIP_PAGE }, opts);
+      for (const f of res.DataSet) if (f.Type === 'user defined' && ours(f.Tag, f.Name)) out.push({ kind: 'firewall', id: f.FWId, region, name: f.Name ?? '' });
+      if (res.DataSet.length < EIP_PAGE) break;
+    }
+    for (let offset = 0; ; offset += EIP_PAGE) {
+      const res = await this.client.describeUHostKeyPairs({ Region: region, Offset: offset, Limit: EIP_PAGE }, opts);
+      for (const k of res.KeyPairs) if (k.KeyPairName?.includes(runId)) out.push({ kind: 'keypair', id: k.KeyPairName, region, name: k.KeyPairName });
+      if (res.KeyPairs.length < EIP_PAGE) break;
+    }
+    for await (const page of this.client.listImages({ Region: region, ImageType: 'Custom', Tag: group }, { pageSize: IMAGE_PAGE_MAX, signal: opts.signal })) {
+      for (const i of page.images) if (i.Tag === group) out.push({ kind: 'image', id: i.ImageId, region, name: i.ImageName ?? '' });
+    }
+    return out;
   }
 
   /**

@@ -31,6 +31,9 @@ function fakeProvider(pages: ImagePage[] = []) {
     deleteFirewall: vi.fn(async () => undefined),
     listPublicIps: vi.fn(async () => []),
     releasePublicIp: vi.fn(async () => undefined),
+    allocatePublicIp: vi.fn(async () => ({ id: 'eip-1', region: 'us-east-1', address: '198.51.100.1', hostId: null })),
+    bindPublicIp: vi.fn(async () => undefined),
+    findResourcesByRunId: vi.fn(async () => []),
     tagResource: vi.fn(async () => undefined),
   } satisfies CloudProvider;
   return p;

@@ -66,6 +66,10 @@ export function withBudget(provider: CloudProvider, budget: ApiBudget, account: 
     deleteFirewall: (region, firewallId, o) => mutate(region, o, () => provider.deleteFirewall(region, firewallId, o)),
     listPublicIps: (region, o) => describe(region, o, () => provider.listPublicIps(region, o)),
     releasePublicIp: (region, id, o) => mutate(region, o, () => provider.releasePublicIp(region, id, o)),
+    allocatePublicIp: (req, o) => mutate(req.region, o, () => provider.allocatePublicIp(req, o)),
+    bindPublicIp: (region, id, hostId, o) => mutate(region, o, () => provider.bindPublicIp(region, id, hostId, o)),
+    // Several listing calls; charged once like the other composite calls.
+    findResourcesByRunId: (region, runId, o) => describe(region, o, () => provider.findResourcesByRunId(region, runId, o)),
     tagResource: (region, resourceId, tags, o) => mutate(region, o, () => provider.tagResource(region, resourceId, tags, o)),
   };
 }

@@ -19,6 +19,8 @@ export interface CapabilityContext {
   /** Every region of the cloud the account can use, to suggest where to build instead. */
   regions?: (cloud: CloudKind) => RegionInfo[];
   imageInfo?: (cloud: CloudKind, region: string, imageId: string) => ImageFacts | undefined;
+  /** The clouds whose capabilities are known; builders of the others are not checked (default: all). */
+  clouds?: CloudKind[];
 }
 
 export interface BuilderUnderCheck<C> {
@@ -112,7 +114,7 @@ export function checkUcloudDiskForMachine(b: BuilderUnderCheck<TUcloudUhostConfi
 }
 
 export function checkUcloudCapabilities(b: BuilderUnderCheck<TUcloudUhostConfig>, ctx: CapabilityContext): DraftIssue[] {
-  if (!ctx.capabilities) return [];
+  if (!ctx.capabilities || (ctx.clouds && !ctx.clouds.includes('ucloud'))) return [];
   const issues: DraftIssue[] = [];
   const c = b.config;
   const region = ctx.capabilities('ucloud', c.region);
@@ -203,7 +205,7 @@ export function checkUcloudCapabilities(b: BuilderUnderCheck<TUcloudUhostConfig>
 }
 
 export function checkAmazonCapabilities(b: BuilderUnderCheck<TAmazonEbsConfig>, ctx: CapabilityContext): DraftIssue[] {
-  if (!ctx.capabilities) return [];
+  if (!ctx.capabilities || (ctx.clouds && !ctx.clouds.includes('aws'))) return [];
   const issues: DraftIssue[] = [];
   const c = b.config;
   c.ami_regions.forEach((r, i) => {

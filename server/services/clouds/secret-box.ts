@@ -12,3 +12,13 @@ function currentKey(): Buffer {
 export const sealSecret = (plain: string): string => seal(plain, currentKey());
 /** Only where a cloud call is about to be made. */
 export const unsealSecret = (sealed: string): string => unseal(sealed, currentKey());
+
+/** Whether a stored value opens with the current key (the start-up check and the Clouds page banner). */
+export function opensWithCurrentKey(sealed: string): boolean {
+  try {
+    unseal(sealed, currentKey());
+    return true;
+  } catch {
+    return false;
+  }
+}

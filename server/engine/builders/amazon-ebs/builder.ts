@@ -71,7 +71,7 @@ export function prepareAmazonEbs(env: BuildEnv, config: TAmazonEbsConfig): Prepa
       publicIp: { bandwidthMbps: 0 },
       tags: renderMap(s, config.run_tags),
     })),
-    stepWaitHost<AmazonEbsState>(env, { bootDisk: false, recordPublicIp: false }),
+    stepWaitHost<AmazonEbsState>(env, { bootDisk: false }),
     stepConnectSsh<AmazonEbsState>(env, { timeoutMs: goDurationSeconds(config.ssh_timeout) * 1000, sshHost: config.ssh_host, usePrivateIp: config.ssh_interface === 'private_ip' }),
     stepProvision<AmazonEbsState>(env, (s) => ({
       ...buildData(env, s),

@@ -55,7 +55,7 @@ export interface HostBuildState {
   firewallId?: string;
   hostId?: string;
   host?: HostInfo;
-  /** The EIP UCloud bound at creation (released with the host). */
+  /** UCloud: the EIP the create-eip step allocated and bound (released before the host goes). */
   publicIpId?: string;
   login: { username: string; port: number; password?: string; privateKey?: string };
   comm?: Communicator;

@@ -1,6 +1,6 @@
 // Packer's ucloud-uhost builder as typed steps (reference ucloud-api.md §3.4): check the source
-// image → login → firewall → host (+EIP) → running + boot disk → SSH → provision → stop → image →
-// wait → copies. Cleanups run in reverse: host (stop-first by the provider) + EIP, firewall.
+// image → login → firewall → host → EIP (allocated with the run id, bound) → running + boot disk → SSH → provision → stop → image →
+// wait → copies. Cleanups run in reverse: EIP, host (stop-first by the provider), firewall.
 import { goDurationSeconds } from '../../template/go-time';
 import type { TUcloudUhostConfig } from '../../template/builders/ucloud-uhost';
 import { stepConnectSsh } from '../common/steps/step-connect-ssh';
@@ -18,6 +18,7 @@ import { resourceName } from '../common/names';
 import { sshPortFor } from '../common/ssh-port';
 import type { BuildEnv, PreparedBuild } from '../common/types';
 import type { UcloudUhostState } from './state';
+import { stepCreateEip } from './steps/step-create-eip';
 import { generateUcloudPassword, stepCreateLogin } from './steps/step-create-login';
 
 export function prepareUcloudUhost(env: BuildEnv, config: TUcloudUhostConfig): PreparedBuild<UcloudUhostState> {
@@ -47,9 +48,10 @@ export function prepareUcloudUhost(env: BuildEnv, config: TUcloudUhostConfig): P
       name: config.instance_name ?? resourceName(env.runId),
       login: { password },
       firewallId: s.firewallId,
-      publicIp: config.use_ssh_private_ip ? undefined : { bandwidthMbps: config.eip_bandwidth, chargeMode: config.eip_charge_mode },
+      // The EIP is the next step's (AllocateEIP can carry the run id; the create call's EIP cannot).
     })),
-    stepWaitHost<UcloudUhostState>(env, { bootDisk: true, recordPublicIp: !config.use_ssh_private_ip }),
+    ...(config.use_ssh_private_ip ? [] : [stepCreateEip(env, { bandwidthMbps: config.eip_bandwidth, chargeMode: config.eip_charge_mode })]),
+    stepWaitHost<UcloudUhostState>(env, { bootDisk: true }),
     stepConnectSsh<UcloudUhostState>(env, { timeoutMs: goDurationSeconds(config.ssh_timeout) * 1000, sshHost: config.ssh_host, usePrivateIp: config.use_ssh_private_ip }),
     stepProvision<UcloudUhostState>(env, (s) => buildData(env, s)),
     stepStopHost<UcloudUhostState>(env),

@@ -182,7 +182,9 @@ function createFirewall(ctx: ActionContext): Payload {
   if (ownFirewalls(ctx, region).some((fw) => fw.name === name)) {
     throw fromSandboxError(new SandboxError('DUPLICATE', `firewall ${name} exists in ${region.id}`, { name }), 'firewall');
   }
-  const fw = world.createFirewall({ cloud: 'ucloud', ownerId: account.id, region: region.id, name, description: params.str('Remark') ?? '', type: 'user defined', rules });
+  // The business group is UCloud's only label; listing it as a tag (as for hosts and images) makes
+  // /_sandbox/resources show run ids the same way for every kind.
+  const fw = world.createFirewall({ cloud: 'ucloud', ownerId: account.id, region: region.id, name, description: params.str('Remark') ?? '', type: 'user defined', rules, tags: { Tag: tag } });
   fw.projectId = ctx.projectId;
   meta(world).firewalls.set(fw.id, { tag });
   return { FWId: fw.id };
@@ -254,14 +256,16 @@ function allocateEIP(ctx: ActionContext): Payload {
   }
   const count = params.int('Count', 1);
   if (count < 1 || count > 10) throw ApiError.invalid('Count', '1-10');
-  const name = params.str('Name') ?? 'EIP';
-  const tag = params.str('Tag') ?? 'Default';
+  const name = checkName(params.str('Name') ?? 'EIP', 'Name');
+  const tag = checkName(params.str('Tag') ?? 'Default', 'Tag');
   const chargeType = params.str('ChargeType') ?? 'Month';
   const set: Payload[] = [];
   for (let i = 0; i < count; i++) {
     const eip = world.allocateEip({ cloud: 'ucloud', ownerId: account.id, region: region.id, bandwidth, payMode, operatorName });
     eip.projectId = ctx.projectId;
     eip.address = placeholderAddress(eip.id);
+    // The business group as a tag, as for hosts and images (see /_sandbox/resources).
+    eip.tags = { Tag: tag };
     meta(world).eips.set(eip.id, { name, tag, remark: params.str('Remark') ?? '', chargeType });
     set.push({ EIPId: eip.id, EIPAddr: [{ OperatorName: addrOperator(eip), IP: eip.address }] });
   }

@@ -1,14 +1,13 @@
 import { StepError, type Step } from '../../../runner/step';
-import { runTags } from '../names';
 import type { BuildEnv, HostBuildState } from '../types';
 import { waitFor } from '../wait';
 
-/** Polls the host until it runs (and, on UCloud, until its boot disk is ready); records its EIP. */
-export function stepWaitHost<S extends HostBuildState>(env: BuildEnv, opts: { bootDisk: boolean; recordPublicIp: boolean }): Step<S> {
+/** Polls the host until it runs (and, on UCloud, until its boot disk is ready). */
+export function stepWaitHost<S extends HostBuildState>(env: BuildEnv, opts: { bootDisk: boolean }): Step<S> {
   const name = 'wait-host-running';
   return {
     name,
-    async run(state, { signal, log, reporter }) {
+    async run(state, { signal, log }) {
       const hostId = state.hostId;
       if (!hostId) throw new StepError(name, 'No host was created.');
       const waitOpts = { step: name, signal, timeoutMs: env.timing.hostTimeoutMs, pollMs: env.timing.pollMs, log };
@@ -26,13 +25,6 @@ export function stepWaitHost<S extends HostBuildState>(env: BuildEnv, opts: { bo
           const host = await env.provider.describeHost(state.region, hostId, { signal });
           return host?.bootDiskReady ? { done: true, value: host } : { done: false, state: 'boot disk initialising' };
         }, { ...waitOpts, what: `the boot disk of ${hostId}`, timeoutMs: env.timing.hostTimeoutMs * 4 });
-      }
-      if (opts.recordPublicIp) {
-        const ip = (await env.provider.listPublicIps(state.region, { signal })).find((e) => e.hostId === hostId);
-        if (ip) {
-          state.publicIpId = ip.id;
-          reporter.resourceCreated({ kind: 'eip', id: ip.id, region: state.region, tags: runTags(env.runId) });
-        }
       }
     },
   };
