@@ -3,7 +3,10 @@ import { getDatabase } from '@/db';
 import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { setBoss } from './enqueue';
-import { startWorker } from './worker';
+import { stopWorker, startWorker } from './worker';
+
+/** Whatever happens to the database, the process is gone this long after SIGTERM/SIGINT. */
+const STOP_DEADLINE_MS = 10_000;
 
 async function main() {
   if (!env().DATABASE_URL) {
@@ -14,11 +17,20 @@ async function main() {
   const database = await getDatabase();
   const boss = await startWorker(database, { pollingIntervalSeconds: env().WORKER_POLL_SECONDS });
   setBoss(boss);
+  let stopping = false;
   const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'worker stopping');
-    await boss.stop({ graceful: true, timeout: 10_000 });
-    await database.close();
-    process.exit(0);
+    // The last resort: a stop that hangs (a database that vanished mid-query) must not keep the process.
+    setTimeout(() => {
+      logger.error('worker did not stop in time; exiting');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    const clean = await stopWorker(boss, STOP_DEADLINE_MS - 3_000);
+    await Promise.race([database.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+    logger.info({ clean }, 'worker stopped');
+    process.exit(clean ? 0 : 1);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

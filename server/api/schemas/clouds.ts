@@ -86,3 +86,59 @@ export const ZFindBaseImagesRequest = z.object({
   pageSize: z.number().int().min(10).max(200).default(50),
 });
 export type TFindBaseImagesRequest = z.infer<typeof ZFindBaseImagesRequest>;
+
+/** Why a sync or a connection test failed, as the console tells it (the vendor's words come with it). */
+export const SYNC_ERROR_CODES = [
+  'CLOUD_AUTH_FAILED',
+  'CLOUD_UNREACHABLE',
+  'CLOUD_THROTTLED',
+  'CLOUD_ERROR',
+  'SECRET_UNREADABLE',
+  'ACCOUNT_NOT_FOUND',
+  'INTERRUPTED',
+  'INTERNAL',
+] as const;
+export type TSyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
+
+export type TCloudTestResult = { ok: true; regions: number } | { ok: false; errorCode: TSyncErrorCode; error: string };
+
+/** "Save" in the account form tests what is typed first; `id` when editing (its stored keys are used unless new ones are typed). */
+export const ZTestCloudCredentialsRequest = z
+  .object({
+    id: z.string().uuid().optional(),
+    cloud: ZCloudKind,
+    keyId: z.string().trim().max(256).optional(),
+    secret: z.string().trim().max(512).optional(),
+    projectId: z.string().trim().max(64).optional(),
+    endpoint: z.union([z.string().trim().url(), z.literal('')]).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (Boolean(v.keyId) !== Boolean(v.secret)) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'Give both the key id and the secret' });
+    if (!v.id && !v.keyId) ctx.addIssue({ code: 'custom', path: ['keyId'], message: 'Enter the keys to test' });
+  });
+export type TTestCloudCredentialsRequest = z.infer<typeof ZTestCloudCredentialsRequest>;
+
+export interface TSyncNowResponse {
+  queued: number;
+  /** Accounts whose sync was already queued or running: nothing new was queued for them. */
+  alreadyRunning: { accountId: string; accountName: string; status: string }[];
+}
+
+export const ZInventorySyncJobsRequest = z.object({
+  accountId: z.string().uuid(),
+  limit: z.number().int().min(1).max(100).default(20),
+});
+
+// The embedded sandbox cloud answers on loopback under /ucloud and /ec2 (server/sandbox-cloud/server.ts).
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** An endpoint that points at the local sandbox cloud (what the "sandbox" badge shows). */
+export function isSandboxEndpoint(endpoint: string | null | undefined): boolean {
+  if (!endpoint) return false;
+  try {
+    const url = new URL(endpoint);
+    return LOOPBACK.test(url.hostname) && /^\/(ucloud|ec2)\/?$/.test(url.pathname);
+  } catch {
+    return false;
+  }
+}
