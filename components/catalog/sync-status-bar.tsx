@@ -25,6 +25,7 @@ export function SyncStatusBar({
   onSyncRequested: () => void;
 }) {
   const t = useTranslations('inventory');
+  const tj = useTranslations('syncJobs');
   const now = useNow({ updateInterval: 15_000 });
   const syncAll = trpc.inventory.syncNow.useMutation({ onSuccess: onSyncRequested });
   const s = summarizeSync(regions, accounts, now);
@@ -57,6 +58,11 @@ export function SyncStatusBar({
         </Button>
       ) : null}
       {syncAll.error ? <p className="w-full text-xs text-red-700">{syncAll.error.message}</p> : null}
+      {syncAll.data && syncAll.data.alreadyRunning.length > 0 ? (
+        <p role="status" className="w-full text-xs text-slate-600">
+          {tj('syncAllResult', { queued: syncAll.data.queued, already: syncAll.data.alreadyRunning.length })}
+        </p>
+      ) : null}
     </section>
   );
 }

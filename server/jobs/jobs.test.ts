@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { eq } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '@/db';
 import { makeActor } from '@/server/testing/actors';
+import { groupAlive, spawnGroup, type GroupProcess } from '@/server/testing/processes';
 import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '@/server/testing/test-db';
 import { startBoss } from './boss';
 import { enqueue, setBoss } from './enqueue';
@@ -59,43 +59,84 @@ describe(`pg-boss job queue on ${TEST_DRIVER}`, () => {
 });
 
 // A separate worker process (`npm run worker`) only exists on PostgreSQL: PGlite is one process's database.
+// Each is started in its own process group and ended as a group: killing `npx` alone leaves
+// `tsx server/jobs/worker-cli.ts` running (and polling) after the suite.
 describe.runIf(TEST_DRIVER === 'postgres')('a separate worker process on PostgreSQL', () => {
   let t: TestDatabase;
   let sender: PgBoss | undefined;
-  let worker: ChildProcess | undefined;
-  let output = '';
+  let worker: GroupProcess | undefined;
   beforeAll(async () => {
     t = await createTestDatabase();
   });
   afterAll(async () => {
-    worker?.kill('SIGTERM');
-    await new Promise((r) => (worker ? worker.once('exit', r) : r(null)));
+    await worker?.stop();
     await sender?.stop({ graceful: false, wait: true });
     await t.drop();
   });
 
-  it('does a job that the web process sent', async () => {
+  it('does a job that the web process sent, and leaves no process behind when stopped', async () => {
     // The "web process": a sender-only pg-boss (no polling, no maintenance).
     sender = await startBoss(t.database, { role: 'sender' });
     await insertExpiredSession(t, 'expired-2');
     const jobId = await sender.send('housekeeping.purge-sessions', { reason: 'manual' });
 
-    worker = spawn('npx', ['tsx', 'server/jobs/worker-cli.ts'], {
+    worker = spawnGroup('npx', ['tsx', 'server/jobs/worker-cli.ts'], {
       env: { ...process.env, DATABASE_URL: t.url, WORKER_POLL_SECONDS: '0.5', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    worker.stdout!.on('data', (d) => (output += d));
-    worker.stderr!.on('data', (d) => (output += d));
 
     const job = await until('the worker process to complete the job', async () => {
       const j = await sender!.getJobById('housekeeping.purge-sessions', jobId!);
       return j?.state === 'completed' ? j : null;
     }, 90_000).catch((err: Error) => {
-      throw new Error(`${err.message}\nworker output:\n${output}`);
+      throw new Error(`${err.message}\nworker output:\n${worker!.output()}`);
     });
     expect(job.state).toBe('completed');
     expect(await sessionExists(t, 'expired-2')).toBe(false);
-    expect(worker.pid).not.toBe(process.pid);
-    expect(output).toContain('purged expired sessions');
+    expect(worker.child.pid).not.toBe(process.pid);
+    expect(worker.output()).toContain('purged expired sessions');
+
+    // SIGTERM to the group: the worker stops on its own (no SIGKILL needed) and nothing of the tree remains.
+    const pid = worker.child.pid!;
+    const started = Date.now();
+    process.kill(-pid, 'SIGTERM');
+    await until('the worker group to exit', async () => !groupAlive(pid), 15_000);
+    expect(Date.now() - started).toBeLessThan(12_000);
+    expect(worker.output()).toContain('worker stopped');
+  });
+});
+
+describe.runIf(TEST_DRIVER === 'postgres')('npm run worker stops on SIGTERM when its database is gone', () => {
+  let t: TestDatabase;
+  let worker: GroupProcess | undefined;
+  let dropped = false;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await worker?.stop(1_000);
+    if (!dropped) await t.drop();
+  });
+
+  it('exits within seconds, and no process of its group remains', async () => {
+    worker = spawnGroup('npx', ['tsx', 'server/jobs/worker-cli.ts'], {
+      env: { ...process.env, DATABASE_URL: t.url, WORKER_POLL_SECONDS: '0.5', LOG_LEVEL: 'info' },
+    });
+    await until('the worker to start', async () => worker!.output().includes('worker started'), 90_000).catch((err: Error) => {
+      throw new Error(`${err.message}\nworker output:\n${worker!.output()}`);
+    });
+    // The database disappears under it: its connections are terminated and the database dropped.
+    await t.drop();
+    dropped = true;
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    const pid = worker.child.pid!;
+    const started = Date.now();
+    process.kill(-pid, 'SIGTERM');
+    await until('the worker group to exit', async () => !groupAlive(pid), 20_000).catch((err: Error) => {
+      throw new Error(`${err.message}\nworker output:\n${worker!.output()}`);
+    });
+    const took = Date.now() - started;
+    expect(took, worker.output()).toBeLessThan(12_000);
+    expect(worker.output()).toContain('worker stopping');
   });
 });
