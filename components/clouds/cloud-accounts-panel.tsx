@@ -184,7 +184,11 @@ function AccountRow({
           ) : (
             <span className="text-slate-500">{t('defaultEndpoint')}</span>
           )}
-          {a.sandbox ? <Badge tone="amber">{t('sandbox')}</Badge> : null}
+          {a.sandbox ? (
+            <span data-testid="sandbox-badge">
+              <Badge tone="amber">{t('sandbox')}</Badge>
+            </span>
+          ) : null}
         </span>
       </Td>
       <Td className="text-xs whitespace-nowrap" data-testid="sync-settings">
