@@ -1,13 +1,16 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '@/db';
+import { startSandboxCloud, type SandboxCloud } from '@/server/sandbox-cloud/server';
+import { createCloudAccount } from '@/server/services/clouds/create-cloud-account';
 import { makeActor } from '@/server/testing/actors';
 import { groupAlive, spawnGroup, type GroupProcess } from '@/server/testing/processes';
 import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '@/server/testing/test-db';
 import { startBoss } from './boss';
 import { enqueue, setBoss } from './enqueue';
-import { startWorker } from './worker';
+import { SYNC_HEARTBEAT } from './queues';
+import { startWorker, stopWorker } from './worker';
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -139,4 +142,65 @@ describe.runIf(TEST_DRIVER === 'postgres')('npm run worker stops on SIGTERM when
     expect(took, worker.output()).toBeLessThan(12_000);
     expect(worker.output()).toContain('worker stopping');
   });
+});
+
+// The issue's scene, for real: kill -9 of a worker in the middle of a sync, then a worker starts.
+describe.runIf(TEST_DRIVER === 'postgres')('a worker killed with SIGKILL mid-sync on PostgreSQL', () => {
+  let t: TestDatabase;
+  let sandbox: SandboxCloud;
+  let dead: GroupProcess | undefined;
+  let next: PgBoss | undefined;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    sandbox = await startSandboxCloud({ timeScale: 0.1, sshPort: 20000 + Math.floor(Math.random() * 20000) });
+  });
+  afterAll(async () => {
+    await dead?.stop(1_000);
+    if (next) await stopWorker(next, 5_000);
+    setBoss(undefined);
+    await sandbox.close();
+    await t.drop();
+  });
+
+  it('leaves a running row that is not live, and the next worker marks it interrupted and retries it', async () => {
+    const sender = await startBoss(t.database, { role: 'sender' });
+    setBoss(sender);
+    const admin = await makeActor(t.database.db, 'admin');
+    // Every API call takes a second: the sync is surely running when the worker is killed.
+    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ latencyMs: 1_000 }) });
+    const { id } = await createCloudAccount(
+      t.database.db,
+      admin,
+      { name: 'killed', cloud: 'ucloud', environment: 'sandbox', keyId: 'sandbox-public-key', secret: 'sandbox-private-key', projectId: 'org-sandbox', endpoint: `${sandbox.url}/ucloud`, imagePageSize: 5, syncConcurrency: 1, syncIntervalMinutes: 0, enabled: true },
+    );
+    await sender.stop({ graceful: false, wait: true });
+    setBoss(undefined);
+
+    dead = spawnGroup('npx', ['tsx', 'server/jobs/worker-cli.ts'], { env: { ...process.env, DATABASE_URL: t.url, WORKER_POLL_SECONDS: '0.5', LOG_LEVEL: 'info' } });
+    const job = async () => (await t.database.db.select().from(tables.inventorySyncJobs).where(eq(tables.inventorySyncJobs.accountId, id)))[0];
+    await until('the sync to run in the worker process', async () => (await job())?.status === 'running' && (await t.database.db.select().from(tables.inventorySyncs).where(eq(tables.inventorySyncs.accountId, id))).length > 0, 90_000).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}\nworker output:\n${dead!.output()}`);
+      },
+    );
+    const pid = dead.child.pid!;
+    process.kill(-pid, 'SIGKILL');
+    await until('the killed group to be gone', async () => !groupAlive(pid), 10_000);
+    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
+    expect((await job())?.status).toBe('running');
+
+    // A new worker (one start): the row is interrupted once its heartbeat has lapsed — seconds, not pg-boss's expiry.
+    const started = Date.now();
+    next = await startWorker(t.database, { pollingIntervalSeconds: 0.5 });
+    setBoss(next);
+    const interrupted = await until('the row to be marked interrupted', async () => {
+      const j = await job();
+      return j && j.status !== 'running' ? j : null;
+    }, (SYNC_HEARTBEAT.staleAfterSeconds + SYNC_HEARTBEAT.staleAfterSeconds / 2 + 10) * 1000);
+    expect(interrupted.status).toBe('interrupted');
+    expect(interrupted.errorCode).toBe('INTERRUPTED');
+    expect(Date.now() - started).toBeLessThan((SYNC_HEARTBEAT.staleAfterSeconds + 20) * 1000);
+    const [bossJob] = (await t.database.db.execute(sql`select state from pgboss.job where name = 'inventory.sync' and data->>'accountId' = ${id}`)) as unknown as { state: string }[];
+    expect(bossJob?.state).toBe('retry');
+  }, 180_000);
 });
