@@ -37,7 +37,9 @@ export function SyncStatusBar({
       <span className="flex flex-wrap items-center gap-1" data-testid="sync-counts">
         <Badge tone={s.counts.fresh ? 'green' : 'neutral'}>{t('fresh', { count: s.counts.fresh })}</Badge>
         <Badge tone={s.counts.stale ? 'amber' : 'neutral'}>{t('stale', { count: s.counts.stale })}</Badge>
-        <Badge tone={s.counts.failed ? 'red' : 'neutral'}>{t('failed', { count: s.counts.failed })}</Badge>
+        <span title={s.failedAccounts.length ? tj('failedAccounts', { names: s.failedAccounts.join(', ') }) : undefined}>
+          <Badge tone={s.counts.failed ? 'red' : 'neutral'}>{t('failed', { count: s.counts.failed })}</Badge>
+        </span>
         {s.counts.syncing ? <Badge tone="blue">{t('syncingCount', { count: s.counts.syncing })}</Badge> : null}
         {s.counts.never ? <Badge tone="neutral">{t('neverCount', { count: s.counts.never })}</Badge> : null}
       </span>

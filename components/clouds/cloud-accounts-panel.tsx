@@ -61,7 +61,7 @@ export function CloudAccountsPanel({
       {accounts.length === 0 ? (
         <p className="rounded-md border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">{t('empty')}</p>
       ) : (
-        <Table aria-label={t('title')} className="relative min-w-[80rem]">
+        <Table aria-label={t('title')} className="relative min-w-[70rem]">
           <thead>
             <tr>
               <Th>{t('name')}</Th>
@@ -207,7 +207,7 @@ function AccountRow({
         <TestResult account={a} pending={test.isPending} result={test.data} requestError={test.error?.message} />
       </Td>
       <Td className="text-right whitespace-nowrap">
-        <div className="flex justify-end gap-1">
+        <div className="ml-auto grid w-max grid-cols-2 gap-1 [&>button]:justify-self-stretch">
           <Button size="sm" disabled={test.isPending} onClick={() => test.mutate({ id: a.id })}>
             {test.isPending ? t('testing') : t('test')}
           </Button>
@@ -225,7 +225,7 @@ function AccountRow({
         </div>
         {sync.error ? <p className="mt-1 text-xs text-red-700">{sync.error.message}</p> : null}
         {already ? (
-          <p role="status" className="mt-1 text-xs whitespace-normal text-slate-600">
+          <p role="status" className="mt-1 ml-auto max-w-60 text-left text-xs whitespace-normal text-slate-600">
             {tj('alreadyRunning', { name: already.accountName, status: already.status })}
           </p>
         ) : null}

@@ -1,4 +1,5 @@
 'use client';
+import { Fragment } from 'react';
 import { useFormatter, useTranslations } from 'next-intl';
 import { trpc } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
@@ -36,7 +37,7 @@ function History({ accountId }: { accountId: string }) {
     <div className="space-y-2">
       <p className="text-xs text-slate-600">{t('historyCaption', { count: jobs.data.length })}</p>
       <div className="max-h-[60vh] overflow-y-auto">
-        <Table aria-label={t('history')} className="min-w-[56rem] text-xs">
+        <Table aria-label={t('history')} className="min-w-[44rem] text-xs">
           <thead>
             <tr>
               <Th>{t('col.when')}</Th>
@@ -47,34 +48,40 @@ function History({ accountId }: { accountId: string }) {
               <Th className="text-right">{t('col.calls')}</Th>
               <Th className="text-right">{t('col.images')}</Th>
               <Th className="text-right">{t('col.duration')}</Th>
-              <Th>{t('col.error')}</Th>
             </tr>
           </thead>
           <tbody>
             {jobs.data.map((j) => (
-              <Tr key={j.id}>
-                <Td className="align-top! whitespace-nowrap tabular-nums">
-                  <time dateTime={j.createdAt.toISOString()}>{format.dateTime(j.createdAt, { dateStyle: 'medium', timeStyle: 'medium' })}</time>
-                  {j.attempt > 1 ? <span className="block text-slate-500">{t('attempt', { attempt: j.attempt })}</span> : null}
-                </Td>
-                <Td className="align-top! whitespace-nowrap">{TRIGGERS.includes(j.trigger as (typeof TRIGGERS)[number]) ? t(`trigger.${j.trigger as (typeof TRIGGERS)[number]}`) : j.trigger}</Td>
-                <Td className="align-top!">
-                  <SyncJobStatusBadge job={j} />
-                </Td>
-                <Td className="text-right align-top! tabular-nums">
-                  {num(j.totals.regions)}
-                  {j.totals.failed ? <span className="text-red-700"> ({num(j.totals.failed)}✕)</span> : null}
-                </Td>
-                <Td className="text-right align-top! tabular-nums">{num(j.totals.pages)}</Td>
-                <Td className="text-right align-top! tabular-nums">{num(j.totals.calls)}</Td>
-                <Td className="text-right align-top! whitespace-nowrap tabular-nums">
-                  {num(j.totals.seen)} · +{num(j.totals.added)} · −{num(j.totals.removed)}
-                </Td>
-                <Td className="text-right align-top! whitespace-nowrap tabular-nums">{j.durationMs !== null ? t('seconds', { seconds: Math.round(j.durationMs / 100) / 10 }) : '—'}</Td>
-                <Td className="max-w-80 min-w-56 align-top!">
-                  <SyncJobError job={j} />
-                </Td>
-              </Tr>
+              <Fragment key={j.id}>
+                <Tr data-testid="sync-job" className={j.error || j.errorCode ? '[&>td]:border-b-0' : undefined}>
+                  <Td className="align-top! whitespace-nowrap tabular-nums">
+                    <time dateTime={j.createdAt.toISOString()}>{format.dateTime(j.createdAt, { dateStyle: 'medium', timeStyle: 'medium' })}</time>
+                    {j.attempt > 1 ? <span className="block text-slate-500">{t('attempt', { attempt: j.attempt })}</span> : null}
+                  </Td>
+                  <Td className="align-top! whitespace-nowrap">{TRIGGERS.includes(j.trigger as (typeof TRIGGERS)[number]) ? t(`trigger.${j.trigger as (typeof TRIGGERS)[number]}`) : j.trigger}</Td>
+                  <Td className="align-top!">
+                    <SyncJobStatusBadge job={j} />
+                  </Td>
+                  <Td className="text-right align-top! tabular-nums">
+                    {num(j.totals.regions)}
+                    {j.totals.failed ? <span className="text-red-700"> ({num(j.totals.failed)}✕)</span> : null}
+                  </Td>
+                  <Td className="text-right align-top! tabular-nums">{num(j.totals.pages)}</Td>
+                  <Td className="text-right align-top! tabular-nums">{num(j.totals.calls)}</Td>
+                  <Td className="text-right align-top! whitespace-nowrap tabular-nums">
+                    {num(j.totals.seen)} · +{num(j.totals.added)} · −{num(j.totals.removed)}
+                  </Td>
+                  <Td className="text-right align-top! whitespace-nowrap tabular-nums">{j.durationMs !== null ? t('seconds', { seconds: Math.round(j.durationMs / 100) / 10 }) : '—'}</Td>
+                </Tr>
+                {j.error || j.errorCode ? (
+                  // The vendor's message gets the whole width, under the numbers it explains.
+                  <Tr>
+                    <Td colSpan={8} className="pt-0! text-xs">
+                      <SyncJobError job={j} className="space-y-0.5" />
+                    </Td>
+                  </Tr>
+                ) : null}
+              </Fragment>
             ))}
           </tbody>
         </Table>

@@ -64,6 +64,8 @@ export interface SyncSummary {
   counts: Record<SyncState, number>;
   /** The least recent finished sync over all regions (what "how old is the catalog" means). */
   oldest: Date | null;
+  /** Accounts whose latest sync failed before reaching a region (named in the badge's tooltip). */
+  failedAccounts: string[];
 }
 
 /**
@@ -80,10 +82,12 @@ export function summarizeSync(regions: RegionRow[], accounts: CloudAccountRow[],
     if (at && (!oldest || at < oldest)) oldest = at;
   }
   const withRegions = new Set(regions.map((r) => r.accountId));
+  const failedAccounts: string[] = [];
   for (const a of accounts) {
+    if (accountFailure(a)) failedAccounts.push(a.name);
     if (withRegions.has(a.id)) continue;
     if (accountFailure(a)) counts.failed += 1;
     else if (a.lastSync?.live) counts.syncing += 1;
   }
-  return { total: regions.length, counts, oldest };
+  return { total: regions.length, counts, oldest, failedAccounts };
 }
