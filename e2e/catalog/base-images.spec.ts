@@ -95,7 +95,9 @@ test.describe.serial('catalog: cloud accounts, regions and base images', () => {
 
     await wrong.getByRole('button', { name: 'Test connection' }).click();
     await expect(wrong.getByTestId('test-result')).toContainText('Failed');
-    await expect(wrong.getByTestId('test-result').locator('p')).not.toBeEmpty();
+    // The console's reason, then the cloud's own words.
+    await expect(wrong.getByTestId('test-result').getByTestId('sync-error')).toContainText('The cloud refused the keys.');
+    await expect(wrong.getByTestId('test-result').locator('p').last()).not.toBeEmpty();
     await screenshots(page, 'settings-clouds');
 
     // Editing: half a key pair is refused per field; other settings save.

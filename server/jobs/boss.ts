@@ -18,7 +18,8 @@ export async function startBoss(database: Database, opts: BossOptions): Promise<
     ? // A connect timeout: without one, a pool whose database is gone waits forever (and so would a stop).
       new PgBoss({ ...common, connectionString: database.connectionString, max: 4, connectionTimeoutMillis: 5_000 } as PgBoss.ConstructorOptions)
     : new PgBoss({ ...common, db: { executeSql: (text, values) => database.executeSql(text, values) } });
-  boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
+  // The message and code only: pg's errors carry the whole client object (pool state, buffers).
+  boss.on('error', (err: Error & { code?: string }) => logger.error({ code: err.code, err: err.message }, 'pg-boss error'));
   await boss.start();
   for (const name of QUEUE_NAMES) {
     const { policy, cron } = QUEUES[name];
