@@ -30,6 +30,7 @@ test.describe.serial('clouds: failed syncs are recorded and shown', () => {
     await expect(warning).toContainText('The cloud refused the keys.');
     await expect(warning.getByTestId('sync-error')).toContainText('[171]');
     await expect(table.getByRole('row').filter({ hasText: NAME })).toHaveCount(0);
+    await screenshots(page, 'settings-clouds-save-test-failed');
     await warning.getByRole('button', { name: 'Save anyway' }).click();
     await expect(dialog).toBeHidden();
 
