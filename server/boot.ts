@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import { getDatabase, tables } from '@/db';
 import { env, exitOnInvalidEnv } from '@/server/env';
 import { setBoss } from '@/server/jobs/enqueue';
-import { startBoss } from '@/server/jobs/boss';
-import { startWorker } from '@/server/jobs/worker';
+import { startBoss, stopBoss } from '@/server/jobs/boss';
+import { startWorker, stopWorker } from '@/server/jobs/worker';
 import { logger } from '@/server/lib/logger';
 import { ensureSandboxAccounts } from '@/server/services/clouds/ensure-sandbox-accounts';
 import { warnUndecryptableAccounts } from '@/server/services/clouds/warn-undecryptable-accounts';
@@ -39,12 +39,32 @@ export async function bootConsole(): Promise<void> {
   const sandboxUrl = e.CONSOLE_SANDBOX === 'embedded' ? await startEmbeddedSandbox() : null;
   const boss = e.CONSOLE_WORKER === 'embedded' ? await startWorker(database) : await startBoss(database, { role: 'sender' });
   setBoss(boss);
+  const stop = e.CONSOLE_WORKER === 'embedded' ? () => stopWorker(boss, STOP_DEADLINE_MS - 2_000) : () => stopBoss(boss, STOP_DEADLINE_MS - 2_000);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal, stop));
   // After the queue: adding an account enqueues its first inventory sync.
   if (sandboxUrl && e.CONSOLE_DEMO === 'on') {
     const added = await ensureSandboxAccounts(database.db, sandboxUrl);
     if (added) logger.info({ accounts: added }, 'sandbox cloud accounts added');
   }
   logger.info({ driver: database.driver, worker: e.CONSOLE_WORKER }, 'console ready');
+}
+
+/** Whatever happens to the database, the console is gone this long after SIGTERM/SIGINT. */
+const STOP_DEADLINE_MS = 10_000;
+
+/**
+ * Next.js closes its HTTP server on these signals and then exits; this stops the job queue
+ * beside it (running syncs are aborted and recorded as interrupted, to be retried), bounded,
+ * with a last-resort exit for a stop that hangs on a database that is gone.
+ */
+async function shutdown(signal: string, stop: () => Promise<boolean>) {
+  setTimeout(() => {
+    logger.error({ signal }, 'console did not stop in time; exiting');
+    process.exit(1);
+  }, STOP_DEADLINE_MS).unref();
+  logger.info({ signal }, 'console stopping');
+  const clean = await stop();
+  logger.info({ clean }, 'job queue stopped');
 }
 
 /**

@@ -55,7 +55,7 @@ export function BaseImagesBrowser({ initial, canSync, canAdmin }: { initial: Cat
   const facets = trpc.catalog.facets.useQuery(undefined, { initialData: initial.facets, refetchInterval: inventory.syncing ? 10_000 : false });
 
   // When a region's sync finishes (or fails), what the catalog shows may have changed.
-  const signature = syncSignature(inventory.regions);
+  const signature = syncSignature(inventory.regions, inventory.accounts);
   const lastSignature = useRef(signature);
   useEffect(() => {
     if (lastSignature.current === signature) return;

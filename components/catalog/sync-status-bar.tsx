@@ -25,6 +25,7 @@ export function SyncStatusBar({
   onSyncRequested: () => void;
 }) {
   const t = useTranslations('inventory');
+  const tj = useTranslations('syncJobs');
   const now = useNow({ updateInterval: 15_000 });
   const syncAll = trpc.inventory.syncNow.useMutation({ onSuccess: onSyncRequested });
   const s = summarizeSync(regions, accounts, now);
@@ -36,7 +37,9 @@ export function SyncStatusBar({
       <span className="flex flex-wrap items-center gap-1" data-testid="sync-counts">
         <Badge tone={s.counts.fresh ? 'green' : 'neutral'}>{t('fresh', { count: s.counts.fresh })}</Badge>
         <Badge tone={s.counts.stale ? 'amber' : 'neutral'}>{t('stale', { count: s.counts.stale })}</Badge>
-        <Badge tone={s.counts.failed ? 'red' : 'neutral'}>{t('failed', { count: s.counts.failed })}</Badge>
+        <span title={s.failedAccounts.length ? tj('failedAccounts', { names: s.failedAccounts.join(', ') }) : undefined}>
+          <Badge tone={s.counts.failed ? 'red' : 'neutral'}>{t('failed', { count: s.counts.failed })}</Badge>
+        </span>
         {s.counts.syncing ? <Badge tone="blue">{t('syncingCount', { count: s.counts.syncing })}</Badge> : null}
         {s.counts.never ? <Badge tone="neutral">{t('neverCount', { count: s.counts.never })}</Badge> : null}
       </span>
@@ -57,6 +60,11 @@ export function SyncStatusBar({
         </Button>
       ) : null}
       {syncAll.error ? <p className="w-full text-xs text-red-700">{syncAll.error.message}</p> : null}
+      {syncAll.data && syncAll.data.alreadyRunning.length > 0 ? (
+        <p role="status" className="w-full text-xs text-slate-600">
+          {tj('syncAllResult', { queued: syncAll.data.queued, already: syncAll.data.alreadyRunning.length })}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -11,8 +11,12 @@ import {
   ZCreateCloudAccountRequest,
   ZUpdateCloudAccountRequest,
   type TCloudKind,
+  type TCloudTestResult,
+  type TCreateCloudAccountRequest,
+  type TUpdateCloudAccountRequest,
 } from '@/server/api/schemas/clouds';
 import { appErrorOf, refusedFields } from '@/server/api/schemas/errors';
+import { SyncJobError } from './sync-job-summary';
 import type { CloudAccountRow } from './sync-state';
 
 type FieldName =
@@ -74,10 +78,14 @@ function valuesOf(account: CloudAccountRow): Values {
 // An empty number box is a mistake to point at, not "use the default": NaN fails the schema.
 const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
 
+type Pending = { kind: 'create'; request: TCreateCloudAccountRequest } | { kind: 'update'; request: TUpdateCloudAccountRequest };
+
 /**
  * Add or edit a cloud account. The request is checked with the same zod schema the server
- * applies; its issues are shown per field in the user's language. Secrets live only in this
- * component's state: it is unmounted when the dialog closes, so nothing lingers after a save.
+ * applies; its issues are shown per field in the user's language. "Save" then tests the
+ * connection with what is typed (keys, endpoint, project) and asks before saving an account
+ * whose test fails. Secrets live only in this component's state: it is unmounted when the
+ * dialog closes, so nothing lingers after a save.
  */
 export function CloudAccountForm({ account, onDone, onCancel }: { account?: CloudAccountRow; onDone: (name: string, enabled: boolean) => void; onCancel: () => void }) {
   const t = useTranslations('clouds');
@@ -97,11 +105,18 @@ export function CloudAccountForm({ account, onDone, onCancel }: { account?: Clou
   const create = trpc.cloudAccount.create.useMutation({ onSuccess });
   const update = trpc.cloudAccount.update.useMutation({ onSuccess });
   const mutation = editing ? update : create;
+  const tj = useTranslations('syncJobs');
+  const probe = trpc.cloudAccount.testDraft.useMutation();
+  // A request that passed validation, waiting for "Save anyway" after a failed connection test.
+  const [failedTest, setFailedTest] = useState<{ pending: Pending; result: Extract<TCloudTestResult, { ok: false }> } | null>(null);
 
   const limits = PAGE_SIZE_LIMITS[v.cloud];
   const keyIdLabel = tf(`keyId.${v.cloud}`);
   const secretLabel = tf(`secret.${v.cloud}`);
-  const set = <K extends keyof Values>(key: K) => (value: Values[K]) => setV((prev) => ({ ...prev, [key]: value }));
+  const set = <K extends keyof Values>(key: K) => (value: Values[K]) => {
+    setFailedTest(null);
+    setV((prev) => ({ ...prev, [key]: value }));
+  };
 
   function messageFor(field: FieldName, values: Values): string {
     switch (field) {
@@ -138,6 +153,29 @@ export function CloudAccountForm({ account, onDone, onCancel }: { account?: Clou
     return out;
   }
 
+  function save(pending: Pending) {
+    setFailedTest(null);
+    if (pending.kind === 'create') create.mutate(pending.request);
+    else update.mutate(pending.request);
+  }
+
+  /** Tests the connection first when what it depends on is new or changed; asks before saving a failing one. */
+  function testThenSave(pending: Pending) {
+    const r = pending.request;
+    // An update may leave the cloud out (it never changes): test against the account's own.
+    const cloud = r.cloud ?? account?.cloud ?? v.cloud;
+    const changed =
+      pending.kind === 'create' ||
+      Boolean(r.keyId) ||
+      (r.endpoint ?? '') !== (account?.endpoint ?? '') ||
+      (cloud === 'ucloud' && (r.projectId ?? '') !== (account?.projectId ?? ''));
+    if (!changed) return save(pending);
+    probe.mutate(
+      { id: account?.id, cloud, keyId: r.keyId, secret: r.secret, projectId: r.projectId, endpoint: r.endpoint ?? '' },
+      { onSuccess: (result) => (result.ok ? save(pending) : setFailedTest({ pending, result })) },
+    );
+  }
+
   function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const common = {
@@ -155,12 +193,12 @@ export function CloudAccountForm({ account, onDone, onCancel }: { account?: Clou
       const parsed = ZUpdateCloudAccountRequest.safeParse({ ...common, id: account.id, keyId: v.keyId.trim() || undefined, secret: v.secret.trim() || undefined });
       if (!parsed.success) return setErrors(translate(parsed.error.issues.map((i) => i.path[0]!)));
       setErrors({});
-      update.mutate(parsed.data);
+      testThenSave({ kind: 'update', request: parsed.data });
     } else {
       const parsed = ZCreateCloudAccountRequest.safeParse({ ...common, keyId: v.keyId, secret: v.secret });
       if (!parsed.success) return setErrors(translate(parsed.error.issues.map((i) => i.path[0]!)));
       setErrors({});
-      create.mutate(parsed.data);
+      testThenSave({ kind: 'create', request: parsed.data });
     }
   }
 
@@ -173,7 +211,7 @@ export function CloudAccountForm({ account, onDone, onCancel }: { account?: Clou
     ...errors,
   };
   // A refused input the form has no field for (or any other error) is shown as the server said it.
-  const otherError = mutation.error && Object.keys(serverShown).length === 0 && !nameTaken ? mutation.error.message : null;
+  const otherError = mutation.error && Object.keys(serverShown).length === 0 && !nameTaken ? mutation.error.message : (probe.error?.message ?? null);
 
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate autoComplete="off">
@@ -247,12 +285,27 @@ export function CloudAccountForm({ account, onDone, onCancel }: { account?: Clou
       </label>
 
       {otherError ? <Alert tone="error">{otherError}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <Button onClick={onCancel}>{t('cancel')}</Button>
-        <Button type="submit" variant="primary" disabled={mutation.isPending}>
-          {mutation.isPending ? t('saving') : editing ? t('save') : t('create')}
-        </Button>
-      </div>
+      {failedTest ? (
+        <Alert tone="warning" title={tj('form.failedTitle')}>
+          <SyncJobError job={{ errorCode: failedTest.result.errorCode, error: failedTest.result.error }} className="mt-1 space-y-0.5" />
+          <p className="mt-2">{tj('form.failedBody')}</p>
+          <div className="mt-2 flex justify-end gap-2">
+            <Button size="sm" onClick={() => setFailedTest(null)}>
+              {tj('form.keepEditing')}
+            </Button>
+            <Button size="sm" variant="danger" disabled={mutation.isPending} onClick={() => save(failedTest.pending)}>
+              {tj('form.saveAnyway')}
+            </Button>
+          </div>
+        </Alert>
+      ) : (
+        <div className="flex justify-end gap-2">
+          <Button onClick={onCancel}>{t('cancel')}</Button>
+          <Button type="submit" variant="primary" disabled={mutation.isPending || probe.isPending}>
+            {probe.isPending ? tj('form.testing') : mutation.isPending ? t('saving') : editing ? t('save') : t('create')}
+          </Button>
+        </div>
+      )}
     </form>
   );
 }

@@ -8,9 +8,12 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
+import type { TCloudTestResult } from '@/server/api/schemas/clouds';
 import { Ago, useMinutesFormatter } from './ago';
 import { CloudBadge, EnvironmentBadge } from './cloud-badges';
 import { CloudAccountForm } from './cloud-account-form';
+import { SyncHistoryDialog } from './sync-history-dialog';
+import { LastSyncSummary, SyncJobError } from './sync-job-summary';
 import { isSyncing, type CloudAccountRow, type RegionRow } from './sync-state';
 import { useInventory } from './use-inventory';
 
@@ -24,11 +27,13 @@ export function CloudAccountsPanel({
   canSync: boolean;
 }) {
   const t = useTranslations('clouds');
+  const tj = useTranslations('syncJobs');
   const inventory = useInventory({ regions: initialRegions, accounts: initialAccounts });
   const accounts = inventory.accounts;
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<CloudAccountRow | null>(null);
   const [deleting, setDeleting] = useState<CloudAccountRow | null>(null);
+  const [history, setHistory] = useState<CloudAccountRow | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   return (
@@ -56,13 +61,14 @@ export function CloudAccountsPanel({
       {accounts.length === 0 ? (
         <p className="rounded-md border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">{t('empty')}</p>
       ) : (
-        <Table aria-label={t('title')} className="relative min-w-[64rem]">
+        <Table aria-label={t('title')} className="relative min-w-[70rem]">
           <thead>
             <tr>
               <Th>{t('name')}</Th>
               <Th>{t('keyProject')}</Th>
               <Th>{t('endpoint')}</Th>
               <Th>{t('syncSettings')}</Th>
+              <Th>{tj('lastSync')}</Th>
               <Th>{t('lastTest')}</Th>
               <Th>
                 <span className="sr-only">{t('actions')}</span>
@@ -74,9 +80,13 @@ export function CloudAccountsPanel({
               <AccountRow
                 key={a.id}
                 account={a}
-                syncing={isSyncing(inventory.regions.filter((r) => r.accountId === a.id))}
+                syncing={isSyncing(
+                  inventory.regions.filter((r) => r.accountId === a.id),
+                  [a],
+                )}
                 canSync={canSync}
                 onSyncRequested={inventory.markRequested}
+                onHistory={() => setHistory(a)}
                 onEdit={() => setEditing(a)}
                 onDelete={() => setDeleting(a)}
               />
@@ -110,6 +120,7 @@ export function CloudAccountsPanel({
           />
         ) : null}
       </Dialog>
+      <SyncHistoryDialog account={history} onClose={() => setHistory(null)} />
       <DeleteAccountDialog
         account={deleting}
         onClose={() => setDeleting(null)}
@@ -127,21 +138,26 @@ function AccountRow({
   syncing,
   canSync,
   onSyncRequested,
+  onHistory,
   onEdit,
   onDelete,
 }: {
   account: CloudAccountRow;
+  /** A sync of this account is live (a fresh heartbeat); a row left behind by a dead worker is not. */
   syncing: boolean;
   canSync: boolean;
   onSyncRequested: () => void;
+  onHistory: () => void;
   onEdit: () => void;
   onDelete: () => void;
 }) {
   const t = useTranslations('clouds');
+  const tj = useTranslations('syncJobs');
   const minutes = useMinutesFormatter();
   const utils = trpc.useUtils();
   const test = trpc.cloudAccount.test.useMutation({ onSettled: () => utils.cloudAccount.list.invalidate() });
   const sync = trpc.inventory.syncNow.useMutation({ onSuccess: onSyncRequested });
+  const already = sync.data?.alreadyRunning[0];
 
   return (
     <Tr>
@@ -168,18 +184,30 @@ function AccountRow({
           ) : (
             <span className="text-slate-500">{t('defaultEndpoint')}</span>
           )}
-          {a.sandbox ? <Badge tone="amber">{t('sandbox')}</Badge> : null}
+          {a.sandbox ? (
+            <span data-testid="sandbox-badge">
+              <Badge tone="amber">{t('sandbox')}</Badge>
+            </span>
+          ) : null}
         </span>
       </Td>
       <Td className="text-xs whitespace-nowrap" data-testid="sync-settings">
         <span className="block text-slate-800">{a.syncIntervalMinutes === 0 ? t('manualOnly') : t('every', { duration: minutes(a.syncIntervalMinutes) })}</span>
         <span className="block text-slate-500 tabular-nums">{t('syncDetail', { pageSize: a.imagePageSize, concurrency: a.syncConcurrency })}</span>
       </Td>
-      <Td className="min-w-48 max-w-72 text-xs" aria-live="polite">
+      <Td className="max-w-80 min-w-56 align-top! text-xs" aria-live="polite">
+        <LastSyncSummary job={a.lastSync} />
+        {a.lastSync ? (
+          <button type="button" className="mt-0.5 text-xs text-blue-700 hover:underline" onClick={onHistory}>
+            {tj('history')}
+          </button>
+        ) : null}
+      </Td>
+      <Td className="max-w-72 min-w-48 text-xs" aria-live="polite">
         <TestResult account={a} pending={test.isPending} result={test.data} requestError={test.error?.message} />
       </Td>
       <Td className="text-right whitespace-nowrap">
-        <div className="flex justify-end gap-1">
+        <div className="ml-auto grid w-max grid-cols-2 gap-1 [&>button]:justify-self-stretch">
           <Button size="sm" disabled={test.isPending} onClick={() => test.mutate({ id: a.id })}>
             {test.isPending ? t('testing') : t('test')}
           </Button>
@@ -196,6 +224,11 @@ function AccountRow({
           </Button>
         </div>
         {sync.error ? <p className="mt-1 text-xs text-red-700">{sync.error.message}</p> : null}
+        {already ? (
+          <p role="status" className="mt-1 ml-auto max-w-60 text-left text-xs whitespace-normal text-slate-600">
+            {tj('alreadyRunning', { name: already.accountName, status: already.status })}
+          </p>
+        ) : null}
       </Td>
     </Tr>
   );
@@ -209,7 +242,7 @@ function TestResult({
 }: {
   account: CloudAccountRow;
   pending: boolean;
-  result?: { ok: true; regions: number } | { ok: false; error: string };
+  result?: TCloudTestResult;
   requestError?: string;
 }) {
   const t = useTranslations('clouds');
@@ -228,7 +261,13 @@ function TestResult({
         )}
         {a.lastTestAt ? <Ago date={a.lastTestAt} className="text-slate-500" /> : null}
       </div>
-      {!ok && error ? <p className="line-clamp-3 break-words text-red-700" title={error}>{error}</p> : null}
+      {result && !result.ok ? (
+        <SyncJobError job={result} />
+      ) : !ok && error ? (
+        <p className="line-clamp-3 break-words text-red-700" title={error}>
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

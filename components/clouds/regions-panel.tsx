@@ -18,7 +18,7 @@ export function RegionsPanel({ initialRegions, initialAccounts, canSync }: { ini
   const inventory = useInventory({ regions: initialRegions, accounts: initialAccounts });
   const now = useNow({ updateInterval: 15_000 });
   const [accountId, setAccountId] = useState('');
-  const interval = new Map(inventory.accounts.map((a) => [a.id, a.syncIntervalMinutes]));
+  const accountsById = new Map(inventory.accounts.map((a) => [a.id, a]));
   const regions = accountId ? inventory.regions.filter((r) => r.accountId === accountId) : inventory.regions;
   const accountsWithRegions = new Set(inventory.regions.map((r) => r.accountId)).size;
   const noSsdZones = regions.reduce((n, r) => n + r.zones.filter((z) => lacksCloudSsd(r.cloud, z)).length, 0);
@@ -77,7 +77,7 @@ export function RegionsPanel({ initialRegions, initialAccounts, canSync }: { ini
             <RegionTableRow
               key={`${r.accountId}/${r.region}`}
               region={r}
-              state={regionSyncState(r, interval.get(r.accountId), now)}
+              state={regionSyncState(r, accountsById.get(r.accountId), now)}
               canSync={canSync}
               onSyncRequested={inventory.markRequested}
             />
@@ -100,7 +100,9 @@ function RegionTableRow({
   onSyncRequested: () => void;
 }) {
   const t = useTranslations('regions');
+  const tj = useTranslations('syncJobs');
   const sync = trpc.inventory.syncNow.useMutation({ onSuccess: onSyncRequested });
+  const already = sync.data?.alreadyRunning[0];
   const s = r.lastSync;
   const at = lastSyncTime(r);
   return (
@@ -151,6 +153,11 @@ function RegionTableRow({
             {state === 'syncing' ? t('syncing') : t('syncNow')}
           </Button>
           {sync.error ? <p className="mt-1 text-xs text-red-700">{sync.error.message}</p> : null}
+          {already ? (
+            <p role="status" className="mt-1 max-w-48 text-left text-xs text-slate-600">
+              {tj('alreadyRunning', { name: already.accountName, status: already.status })}
+            </p>
+          ) : null}
         </Td>
       ) : null}
     </Tr>

@@ -11,19 +11,28 @@ const IDLE_MS = 30_000;
 // Sync rows carry the server's clock; allow it to lag the browser's a little.
 const CLOCK_SLACK_MS = 2_000;
 
-/** Regions with their latest syncs and the accounts (for intervals), refreshed while syncs run. */
+/**
+ * Regions with their latest syncs and the accounts with theirs (and their intervals), refreshed
+ * briskly while a sync is live. "Live" comes from the server: a fresh heartbeat, not a status.
+ */
 export function useInventory(initial: { regions: RegionRow[]; accounts: CloudAccountRow[] }) {
   const [requestedAt, setRequestedAt] = useState<number | null>(null);
+  const utils = trpc.useUtils();
+  const pace = (live: boolean) => (live || requestedAt !== null ? BRISK_MS : IDLE_MS);
   const regions = trpc.inventory.regions.useQuery(undefined, {
     initialData: initial.regions,
-    refetchInterval: (q) => (isSyncing(q.state.data ?? []) || requestedAt !== null ? BRISK_MS : IDLE_MS),
+    refetchInterval: (q) => pace(isSyncing(q.state.data ?? [], utils.cloudAccount.list.getData() ?? [])),
   });
-  const accounts = trpc.cloudAccount.list.useQuery(undefined, { initialData: initial.accounts });
-  const utils = trpc.useUtils();
+  const accounts = trpc.cloudAccount.list.useQuery(undefined, {
+    initialData: initial.accounts,
+    refetchInterval: (q) => pace(isSyncing(utils.inventory.regions.getData() ?? [], q.state.data ?? [])),
+  });
   const rows = regions.data;
+  const syncing = isSyncing(rows, accounts.data);
 
-  // The request is "pending" until a sync row newer than it shows up, or for AFTER_REQUEST_MS at most.
-  const started = requestedAt !== null && rows.some((r) => r.lastSync && r.lastSync.createdAt.getTime() >= requestedAt - CLOCK_SLACK_MS);
+  // The request is "pending" until a sync newer than it shows up, or for AFTER_REQUEST_MS at most.
+  const after = (d: Date | undefined | null) => d !== undefined && d !== null && requestedAt !== null && d.getTime() >= requestedAt - CLOCK_SLACK_MS;
+  const started = requestedAt !== null && (rows.some((r) => after(r.lastSync?.createdAt)) || accounts.data.some((a) => after(a.lastSync?.createdAt)));
   useEffect(() => {
     if (requestedAt === null) return;
     if (started) return setRequestedAt(null);
@@ -34,8 +43,9 @@ export function useInventory(initial: { regions: RegionRow[]; accounts: CloudAcc
   const markRequested = useCallback(() => {
     setRequestedAt(Date.now());
     void utils.inventory.regions.invalidate();
+    void utils.cloudAccount.list.invalidate();
+    void utils.inventory.jobs.invalidate();
   }, [utils]);
-  const syncing = isSyncing(rows);
   return {
     regions: rows,
     accounts: accounts.data,

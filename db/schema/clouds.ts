@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { ZoneCapabilities } from '@/server/clouds/provider';
 import { users } from './auth';
 import { updatedAt } from './columns';
@@ -12,6 +12,9 @@ export const inventorySyncTrigger = pgEnum('inventory_sync_trigger', ['schedule'
 export type BaseImageStatus = (typeof baseImageStatus.enumValues)[number];
 export type InventorySyncStatus = (typeof inventorySyncStatus.enumValues)[number];
 export type InventorySyncTrigger = (typeof inventorySyncTrigger.enumValues)[number];
+/** An account sync: 'partial' when some regions failed; 'interrupted' when its worker died or stopped. */
+export const inventorySyncJobStatus = pgEnum('inventory_sync_job_status', ['queued', 'running', 'succeeded', 'partial', 'failed', 'interrupted']);
+export type InventorySyncJobStatus = (typeof inventorySyncJobStatus.enumValues)[number];
 
 // Keys are stored only as AES-256-GCM ciphertext (server/lib/secrets.ts); `key_hint` keeps
 // the last four characters so people can tell accounts apart without seeing the key.
@@ -100,6 +103,52 @@ export const baseImages = pgTable(
   ],
 );
 
+/**
+ * One inventory sync of one account (a "Sync now", a schedule tick, a new account): the job's
+ * own record, written before it is queued, so a job that fails before reaching any region
+ * (wrong keys, dead endpoint, keys that no longer decrypt) still leaves a row with its error.
+ * Status: queued → running → succeeded | partial (some regions failed) | failed | interrupted
+ * (its worker died or stopped; see server/jobs/reconcile.ts). Counters live on the region rows.
+ */
+export const inventorySyncJobs = pgTable(
+  'inventory_sync_jobs',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => cloudAccounts.id, { onDelete: 'cascade' }),
+    trigger: inventorySyncTrigger('trigger').notNull(),
+    /** The regions asked for, or 'all'. */
+    regions: jsonb('regions').$type<string[] | 'all'>().notNull(),
+    status: inventorySyncJobStatus('status').notNull().default('queued'),
+    /** pg-boss job id (set right after the send). */
+    bossJobId: text('boss_job_id'),
+    /** 1 for the first run; pg-boss retries of the same job count up. */
+    attempt: integer('attempt').notNull().default(1),
+    regionsTotal: integer('regions_total').notNull().default(0),
+    regionsFailed: integer('regions_failed').notNull().default(0),
+    /** Console-level code (CLOUD_AUTH_FAILED, CLOUD_UNREACHABLE, SECRET_UNREADABLE, …) the UI translates. */
+    errorCode: text('error_code'),
+    /** The vendor's own words (provider, action, code, message, request id); never keys. */
+    error: text('error'),
+    requestedBy: text('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Bumped every few seconds while a worker runs the job: "running" means a fresh heartbeat. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    durationMs: integer('duration_ms'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('inventory_sync_jobs_account_idx').on(t.accountId, t.createdAt),
+    // One queued or running sync per account: a second "Sync now" meets this, race-free.
+    uniqueIndex('inventory_sync_jobs_one_active_uq')
+      .on(t.accountId)
+      .where(sql`status in ('queued', 'running')`),
+  ],
+);
+
 export const inventorySyncs = pgTable(
   'inventory_syncs',
   {
@@ -107,6 +156,8 @@ export const inventorySyncs = pgTable(
     accountId: uuid('account_id')
       .notNull()
       .references(() => cloudAccounts.id, { onDelete: 'cascade' }),
+    /** The account sync this region sync belongs to (null on rows written before jobs had rows). */
+    jobId: uuid('job_id').references(() => inventorySyncJobs.id, { onDelete: 'cascade' }),
     region: text('region').notNull(),
     trigger: inventorySyncTrigger('trigger').notNull(),
     status: inventorySyncStatus('status').notNull().default('queued'),
@@ -124,5 +175,5 @@ export const inventorySyncs = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('inventory_syncs_account_region_idx').on(t.accountId, t.region, t.createdAt)],
+  (t) => [index('inventory_syncs_account_region_idx').on(t.accountId, t.region, t.createdAt), index('inventory_syncs_job_idx').on(t.jobId)],
 );

@@ -78,6 +78,8 @@ test.describe.serial('catalog: cloud accounts, regions and base images', () => {
     await dialog.getByLabel('Page size').fill('50');
     await dialog.getByLabel(/^Enabled/).uncheck();
     await dialog.getByRole('button', { name: 'Add account' }).click();
+    // Save tests the connection first and asks before saving an account that fails.
+    await dialog.getByRole('button', { name: 'Save anyway' }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByRole('status').filter({ hasText: 'Added e2e-wrong-keys. It is disabled' })).toBeVisible();
     const wrong = table.getByRole('row').filter({ hasText: 'e2e-wrong-keys' });
@@ -93,7 +95,9 @@ test.describe.serial('catalog: cloud accounts, regions and base images', () => {
 
     await wrong.getByRole('button', { name: 'Test connection' }).click();
     await expect(wrong.getByTestId('test-result')).toContainText('Failed');
-    await expect(wrong.getByTestId('test-result').locator('p')).not.toBeEmpty();
+    // The console's reason, then the cloud's own words.
+    await expect(wrong.getByTestId('test-result').getByTestId('sync-error')).toContainText('The cloud refused the keys.');
+    await expect(wrong.getByTestId('test-result').locator('p').last()).not.toBeEmpty();
     await screenshots(page, 'settings-clouds');
 
     // Editing: half a key pair is refused per field; other settings save.

@@ -1,6 +1,8 @@
 import type PgBoss from 'pg-boss';
 import { QUEUES, type QueueName, type QueuePayload } from './queues';
 
+export { SYNC_HEARTBEAT } from './queues';
+
 const KEY = Symbol.for('rome.boss');
 type Holder = { [KEY]?: PgBoss };
 

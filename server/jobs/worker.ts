@@ -1,24 +1,67 @@
 import type PgBoss from 'pg-boss';
 import type { Database } from '@/db';
 import { logger } from '@/server/lib/logger';
-import { startBoss } from './boss';
+import { startBoss, stopBoss } from './boss';
 import { handlePurgeSessions } from './handlers/housekeeping-purge-sessions';
 import { handleInventorySchedule, handleInventorySync } from './handlers/inventory';
+import { SYNC_HEARTBEAT } from './queues';
+import { reconcileInventorySyncs } from './reconcile';
 
-/** Starts pg-boss as a worker and subscribes every queue's handler. */
+interface WorkerState {
+  running: Set<AbortController>;
+  sweep?: NodeJS.Timeout;
+}
+const STATE = new WeakMap<PgBoss, WorkerState>();
+
+/**
+ * Starts pg-boss as a worker and subscribes every queue's handler. First, syncs left behind by
+ * a worker that died are marked interrupted (and retried per policy); the same sweep then runs
+ * every few seconds, for workers that die while this one runs.
+ */
 export async function startWorker(database: Database, opts: { pollingIntervalSeconds?: number } = {}): Promise<PgBoss> {
   const boss = await startBoss(database, { role: 'worker' });
+  const state: WorkerState = { running: new Set() };
+  STATE.set(boss, state);
+  // PGlite is this process's database and the process just started: nothing else runs a sync.
+  await reconcileInventorySyncs(database.db, boss, { everyRunning: database.driver === 'pglite' });
+  state.sweep = setInterval(() => {
+    reconcileInventorySyncs(database.db, boss).catch((err: unknown) => logger.warn({ err }, 'inventory sync sweep failed'));
+  }, (SYNC_HEARTBEAT.staleAfterSeconds * 1000) / 2);
+  state.sweep.unref();
+  boss.once('stopped', () => clearInterval(state.sweep));
+
   const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 };
   await boss.work('housekeeping.purge-sessions', polling, async (jobs) => {
     for (const job of jobs) await handlePurgeSessions(database.db, job.data);
   });
   // Two accounts sync side by side per worker process; each limits its own regions (syncConcurrency).
   for (let i = 0; i < 2; i++) {
-    await boss.work('inventory.sync', { ...polling, batchSize: 1 }, async ([job]) => {
-      if (job) await handleInventorySync(database.db, job.data);
+    await boss.work('inventory.sync', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
+      if (!job) return;
+      const abort = new AbortController();
+      state.running.add(abort);
+      try {
+        return await handleInventorySync(database.db, job, abort.signal);
+      } finally {
+        state.running.delete(abort);
+      }
     });
   }
   await boss.work('inventory.schedule', polling, async () => handleInventorySchedule(database.db));
   logger.info({ driver: database.driver }, 'worker started');
   return boss;
+}
+
+/**
+ * Stops a worker within `timeoutMs`: running syncs are aborted (they record themselves as
+ * interrupted and pg-boss retries them elsewhere), then pg-boss stops, bounded even when the
+ * database is gone.
+ */
+export async function stopWorker(boss: PgBoss, timeoutMs = 8_000): Promise<boolean> {
+  const state = STATE.get(boss);
+  if (state) {
+    clearInterval(state.sweep);
+    for (const abort of state.running) abort.abort(new Error('the worker is stopping'));
+  }
+  return stopBoss(boss, timeoutMs);
 }

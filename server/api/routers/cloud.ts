@@ -3,7 +3,9 @@ import {
   ZCreateCloudAccountRequest,
   ZFindBaseImagesRequest,
   ZFindInventorySyncsRequest,
+  ZInventorySyncJobsRequest,
   ZSyncNowRequest,
+  ZTestCloudCredentialsRequest,
   ZUpdateCloudAccountRequest,
 } from '@/server/api/schemas/clouds';
 import { adminProcedure, procedureFor, readProcedure, router } from '@/server/api/trpc';
@@ -12,9 +14,10 @@ import { deleteCloudAccount } from '@/server/services/clouds/delete-cloud-accoun
 import { findBaseImageFacets, findBaseImages } from '@/server/services/clouds/find-base-images';
 import { findCloudAccounts } from '@/server/services/clouds/find-cloud-accounts';
 import { findUndecryptableAccounts } from '@/server/services/clouds/find-undecryptable-accounts';
+import { findInventorySyncJobs } from '@/server/services/clouds/find-inventory-sync-jobs';
 import { findInventorySyncs, findRegions } from '@/server/services/clouds/find-regions';
 import { requestInventorySync } from '@/server/services/clouds/request-inventory-sync';
-import { testCloudConnection } from '@/server/services/clouds/test-cloud-connection';
+import { testCloudConnection, testCloudCredentials } from '@/server/services/clouds/test-cloud-connection';
 import { updateCloudAccount } from '@/server/services/clouds/update-cloud-account';
 
 export const cloudAccountRouter = router({
@@ -26,11 +29,15 @@ export const cloudAccountRouter = router({
   update: adminProcedure.input(ZUpdateCloudAccountRequest).mutation(({ ctx, input }) => updateCloudAccount(ctx.db, ctx.actor, input)),
   delete: adminProcedure.input(ZCloudAccountIdRequest).mutation(({ ctx, input }) => deleteCloudAccount(ctx.db, ctx.actor, input.id)),
   test: adminProcedure.input(ZCloudAccountIdRequest).mutation(({ ctx, input }) => testCloudConnection(ctx.db, ctx.actor, input.id)),
+  // The form's check before "Save": what is typed, nothing stored.
+  testDraft: adminProcedure.input(ZTestCloudCredentialsRequest).mutation(({ ctx, input }) => testCloudCredentials(ctx.db, input)),
 });
 
 export const inventoryRouter = router({
   regions: readProcedure.query(({ ctx }) => findRegions(ctx.db)),
   syncs: readProcedure.input(ZFindInventorySyncsRequest).query(({ ctx, input }) => findInventorySyncs(ctx.db, input)),
+  // One account's sync jobs, newest first (the Clouds page's history).
+  jobs: readProcedure.input(ZInventorySyncJobsRequest).query(({ ctx, input }) => findInventorySyncJobs(ctx.db, input)),
   syncNow: procedureFor('inventory.sync').input(ZSyncNowRequest).mutation(({ ctx, input }) => requestInventorySync(ctx.db, ctx.actor, input)),
 });
 

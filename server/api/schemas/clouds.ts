@@ -125,3 +125,59 @@ export const ZSecretKeyStatus = z.object({
   undecryptable: z.array(z.object({ id: z.string().uuid(), name: z.string(), cloud: ZCloudKind })),
 });
 export type TSecretKeyStatus = z.infer<typeof ZSecretKeyStatus>;
+
+/** Why a sync or a connection test failed, as the console tells it (the vendor's words come with it). */
+export const SYNC_ERROR_CODES = [
+  'CLOUD_AUTH_FAILED',
+  'CLOUD_UNREACHABLE',
+  'CLOUD_THROTTLED',
+  'CLOUD_ERROR',
+  'SECRET_UNREADABLE',
+  'ACCOUNT_NOT_FOUND',
+  'INTERRUPTED',
+  'INTERNAL',
+] as const;
+export type TSyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
+
+export type TCloudTestResult = { ok: true; regions: number } | { ok: false; errorCode: TSyncErrorCode; error: string };
+
+/** "Save" in the account form tests what is typed first; `id` when editing (its stored keys are used unless new ones are typed). */
+export const ZTestCloudCredentialsRequest = z
+  .object({
+    id: ZUuid.optional(),
+    cloud: ZCloudKind,
+    keyId: safeString({ max: 256, trim: true }).optional(),
+    secret: safeString({ max: 512, trim: true }).optional(),
+    projectId: safeString({ max: 64, trim: true }).optional(),
+    endpoint: z.union([ZUrl, z.literal('')]).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (Boolean(v.keyId) !== Boolean(v.secret)) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'Give both the key id and the secret' });
+    if (!v.id && !v.keyId) ctx.addIssue({ code: 'custom', path: ['keyId'], message: 'Enter the keys to test' });
+  });
+export type TTestCloudCredentialsRequest = z.infer<typeof ZTestCloudCredentialsRequest>;
+
+export interface TSyncNowResponse {
+  queued: number;
+  /** Accounts whose sync was already queued or running: nothing new was queued for them. */
+  alreadyRunning: { accountId: string; accountName: string; status: string }[];
+}
+
+export const ZInventorySyncJobsRequest = z.object({
+  accountId: ZUuid,
+  limit: boundedInt(1, 100).default(20),
+});
+
+// The embedded sandbox cloud answers on loopback under /ucloud and /ec2 (server/sandbox-cloud/server.ts).
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** An endpoint that points at the local sandbox cloud (what the "sandbox" badge shows). */
+export function isSandboxEndpoint(endpoint: string | null | undefined): boolean {
+  if (!endpoint) return false;
+  try {
+    const url = new URL(endpoint);
+    return LOOPBACK.test(url.hostname) && /^\/(ucloud|ec2)\/?$/.test(url.pathname);
+  } catch {
+    return false;
+  }
+}

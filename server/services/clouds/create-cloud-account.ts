@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import type { TCreateCloudAccountRequest } from '@/server/api/schemas/clouds';
-import { enqueue } from '@/server/jobs/enqueue';
 import type { Actor } from '@/server/lib/permissions';
 import { keyHint } from '@/server/lib/secrets';
 import { recordAudit } from '../audit/record-audit';
 import { nameTaken, withUniqueName } from '../unique-names';
+import { queueAccountSync } from './queue-inventory-sync';
 import { sealSecret } from './secret-box';
 
 export async function createCloudAccount(db: Db, actor: Actor, input: TCreateCloudAccountRequest, opts: { sandbox?: boolean; sync?: boolean } = {}) {
@@ -43,6 +43,6 @@ export async function createCloudAccount(db: Db, actor: Actor, input: TCreateClo
     return row!.id;
   });
   // A new account's regions and base images are wanted right away.
-  if (opts.sync !== false && input.enabled) await enqueue('inventory.sync', { accountId: id, regions: 'all', trigger: 'account-created', requestedBy: actor.id });
+  if (opts.sync !== false && input.enabled) await queueAccountSync(db, { accountId: id, regions: 'all', trigger: 'account-created', requestedBy: actor.id });
   return { id };
 }

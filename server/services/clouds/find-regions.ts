@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
+import { SYNC_HEARTBEAT } from '@/server/jobs/enqueue';
 
 /** Regions with capabilities and the latest sync of each, for Settings → Regions and the catalog's status. */
 export async function findRegions(db: Db) {
@@ -34,6 +35,9 @@ export async function findRegions(db: Db) {
       durationMs: s.durationMs,
       createdAt: s.createdAt,
       finishedAt: s.finishedAt,
+      // Region rows exist only under a running job, whose heartbeat bumps the unfinished ones:
+      // a row left queued/running by a dead worker is not live.
+      live: sql<boolean>`coalesce(${s.status} in ('queued', 'running') and ${s.updatedAt} > now() - make_interval(secs => ${SYNC_HEARTBEAT.staleAfterSeconds}), false)`,
     })
     .from(s)
     .orderBy(s.accountId, s.region, desc(s.createdAt));

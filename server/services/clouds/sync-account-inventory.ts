@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import { logger } from '@/server/lib/logger';
 import { mapLimit } from '@/server/lib/map-limit';
+import { describeSyncError, type SyncErrorInfo } from './describe-sync-error';
 import { providerForAccount } from './provider-for-account';
 import { refreshRegions } from './refresh-regions';
 import { syncRegionInventory, type RegionSyncResult } from './sync-region-inventory';
@@ -11,7 +12,11 @@ export interface AccountSyncRequest {
   regions: string[] | 'all';
   trigger: 'schedule' | 'manual' | 'account-created';
   requestedBy?: string;
+  /** The inventory_sync_jobs row this run belongs to (set by the job handler). */
+  syncJobId?: string;
 }
+
+export type RegionOutcome = RegionSyncResult | { region: string; error: string; errorInfo: SyncErrorInfo };
 
 /**
  * One account's inventory sync: refresh its regions and capabilities, then list the base
@@ -25,29 +30,36 @@ export async function syncAccountInventory(db: Db, req: AccountSyncRequest, sign
   const rows = wanted.length
     ? await db
         .insert(tables.inventorySyncs)
-        .values(wanted.map((region) => ({ accountId: account.id, region, trigger: req.trigger, pageSize: account.imagePageSize, requestedBy: req.requestedBy ?? null })))
+        .values(
+          wanted.map((region) => ({ accountId: account.id, jobId: req.syncJobId ?? null, region, trigger: req.trigger, pageSize: account.imagePageSize, requestedBy: req.requestedBy ?? null })),
+        )
         .returning({ id: tables.inventorySyncs.id, region: tables.inventorySyncs.region })
     : [];
   const started = Date.now();
-  const results = await mapLimit(rows, account.syncConcurrency, async (row): Promise<RegionSyncResult | { region: string; error: string }> => {
+  const results = await mapLimit(rows, account.syncConcurrency, async (row): Promise<RegionOutcome> => {
     try {
       return await syncRegionInventory(db, { syncId: row.id, account, region: row.region, provider, signal });
     } catch (err) {
-      logger.warn({ region: row.region, account: account.name, err: (err as Error).message }, 'inventory sync of a region failed');
-      return { region: row.region, error: (err as Error).message };
+      const errorInfo = describeSyncError(err);
+      logger.warn({ region: row.region, account: account.name, code: errorInfo.code, err: errorInfo.message }, 'inventory sync of a region failed');
+      return { region: row.region, error: errorInfo.message, errorInfo };
     }
   });
   return { accountId: account.id, wallMs: Date.now() - started, results };
 }
 
-/** Enabled accounts whose latest sync started longer ago than their interval (or never ran). */
+/** Enabled accounts whose latest sync (failed ones included) started longer ago than their interval, or never ran. */
 export async function findAccountsDueForSync(db: Db, now = new Date()): Promise<string[]> {
-  const { cloudAccounts: a, inventorySyncs: s } = tables;
+  const a = tables.cloudAccounts;
   const rows = await db
-    .select({ id: a.id, interval: a.syncIntervalMinutes, last: sql<string | Date | null>`max(${s.createdAt})` })
+    .select({
+      id: a.id,
+      interval: a.syncIntervalMinutes,
+      // Region rows from before sync jobs had rows of their own count too.
+      // Spelled out: drizzle leaves columns unqualified in a one-table select, which would bind them to the subquery.
+      last: sql<string | Date | null>`greatest((select max(j.created_at) from inventory_sync_jobs j where j.account_id = "cloud_accounts"."id"), (select max(s.created_at) from inventory_syncs s where s.account_id = "cloud_accounts"."id"))`,
+    })
     .from(a)
-    .leftJoin(s, eq(s.accountId, a.id))
-    .where(eq(a.enabled, true))
-    .groupBy(a.id, a.syncIntervalMinutes);
+    .where(eq(a.enabled, true));
   return rows.filter((r) => r.interval > 0 && (!r.last || now.getTime() - new Date(r.last).getTime() >= r.interval * 60_000)).map((r) => r.id);
 }

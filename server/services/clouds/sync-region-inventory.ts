@@ -72,10 +72,11 @@ export async function syncRegionInventory(
     return result;
   } catch (err) {
     // A failed sync removes nothing: a half-listed region must not look like vanished images.
+    // Aborted = the worker is stopping (the job is retried elsewhere): interrupted, not failed.
     await db
       .update(tables.inventorySyncs)
       .set({
-        status: opts.signal?.aborted ? 'cancelled' : 'failed',
+        status: opts.signal?.aborted ? 'interrupted' : 'failed',
         error: (err as Error).message,
         pagesFetched: pages,
         apiCalls: calls,
