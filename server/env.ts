@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from './lib/client-address';
 
 // The only reader of process.env. Parsed lazily so that importing a module never
 // fails at build time; a bad value fails loudly at first use instead.
@@ -20,6 +21,18 @@ const ZEnv = z.object({
   SANDBOX_PORT: z.coerce.number().int().positive().default(4600),
   SANDBOX_SSH_PORT: z.coerce.number().int().positive().default(2222),
   WORKER_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
+  // Reverse proxies in front of the console (comma-separated IPs or CIDRs). Only when the
+  // socket peer is one of them is X-Forwarded-For believed; unset, it never is.
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof ZEnv>;
@@ -32,6 +45,12 @@ export function env(): Env {
     cached = ZEnv.parse(raw);
   }
   return cached;
+}
+
+let proxies: TrustedProxies | undefined;
+export function trustedProxies(): TrustedProxies {
+  proxies ??= parseTrustedProxies(env().TRUSTED_PROXIES);
+  return proxies;
 }
 
 export function consoleUrl(): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '@/server/lib/permissions';
 import { isTimeZone, LOCALES } from './locale';
+import { ZNewPasswordOrEmpty } from './password';
 
 export { ROLES, type Role };
 export const ZRole = z.enum(ROLES);
@@ -11,7 +12,7 @@ export const ZCreateUserRequest = z.object({
   name: z.string().trim().min(1).max(100),
   role: ZRole,
   // Left empty, the server generates one and shows it once.
-  password: z.union([z.string().min(12).max(128), z.literal('')]).optional(),
+  password: ZNewPasswordOrEmpty.optional(),
 });
 export type TCreateUserRequest = z.infer<typeof ZCreateUserRequest>;
 

@@ -1,9 +1,9 @@
-import { hashPassword } from 'better-auth/crypto';
 import { eq } from 'drizzle-orm';
 import { tables, type DbOrTx } from '@/db';
 import { AppError } from '@/server/lib/errors';
 import { newId } from '@/server/lib/ids';
 import type { Role } from '@/server/lib/permissions';
+import { hashNewPassword } from './hash-new-password';
 
 /** A user plus the credential account better-auth signs them in with. */
 export async function insertUser(
@@ -14,6 +14,7 @@ export async function insertUser(
   if (taken) {
     throw new AppError('NAME_TAKEN', { userMessage: `A user with the e-mail ${input.email} already exists.` });
   }
+  const hash = await hashNewPassword(input.password, input);
   const id = newId();
   await tx.insert(tables.users).values({ id, email: input.email, name: input.name, role: input.role, emailVerified: true });
   await tx.insert(tables.accounts).values({
@@ -21,7 +22,7 @@ export async function insertUser(
     userId: id,
     accountId: id,
     providerId: 'credential',
-    password: await hashPassword(input.password),
+    password: hash,
   });
   return id;
 }
