@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Field, Input, Select } from '@/components/ui/field';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { describePasswordCheck, passwordIssueParams, type PasswordIssueParams } from '@/server/api/schemas/password';
 import { ROLES, ZCreateUserRequest, type Role } from '@/server/api/schemas/users';
 
 type Users = RouterOutputs['user']['list'];
@@ -113,8 +114,21 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
 function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (email: string, password: string | null) => void }) {
   const t = useTranslations('users');
   const tRole = useTranslations('roles');
+  const tp = useTranslations('password');
   const [errors, setErrors] = useState<Record<string, boolean>>({});
+  const [weak, setWeak] = useState<PasswordIssueParams | null>(null);
   const create = trpc.user.create.useMutation();
+  // Why a typed password is refused, in the user's language (the form's check or the server's).
+  const serverWeak = create.error?.data?.appCode === 'PASSWORD_WEAK' ? passwordIssueParams(create.error.data.details) : null;
+  const weakReason = weak ?? serverWeak;
+  const passwordError = weakReason
+    ? describePasswordCheck(
+        { problem: weakReason.passwordProblem, score: 0, warning: weakReason.warning, suggestions: weakReason.suggestions },
+        (key, values) => tp(key as never, values as never),
+      )
+    : errors.password
+      ? t('errors.password')
+      : null;
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -123,9 +137,11 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
     const parsed = ZCreateUserRequest.safeParse(data);
     if (!parsed.success) {
       setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), true])));
+      setWeak(parsed.error.issues.map((i) => passwordIssueParams((i as { params?: unknown }).params)).find(Boolean) ?? null);
       return;
     }
     setErrors({});
+    setWeak(null);
     const result = await create.mutateAsync(parsed.data).catch(() => null);
     if (!result) return;
     form.reset();
@@ -152,10 +168,10 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
             </Select>
           )}
         </Field>
-        <Field label={t('password')} hint={t('passwordHint')} error={errors.password ? t('errors.password') : null}>
+        <Field label={t('password')} hint={t('passwordHint')} error={passwordError}>
           {(p) => <Input {...p} name="password" type="password" autoComplete="new-password" />}
         </Field>
-        {create.error ? <Alert tone="error">{create.error.message}</Alert> : null}
+        {create.error && !serverWeak ? <Alert tone="error">{create.error.message}</Alert> : null}
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>{t('cancel')}</Button>
           <Button type="submit" variant="primary" disabled={create.isPending}>
