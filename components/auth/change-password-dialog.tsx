@@ -81,7 +81,7 @@ export function ChangePasswordDialog({ open, onClose, user }: { open: boolean; o
           <Alert tone="success">{t('done')}</Alert>
           <div className="flex justify-end">
             <Button variant="primary" onClick={onClose} autoFocus>
-              {t('cancel')}
+              {t('close')}
             </Button>
           </div>
         </div>

@@ -70,7 +70,8 @@ export function describePasswordCheck(check: PasswordCheck, t: Translate): strin
   const parts = [t(`problems.${check.problem}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })];
   if (check.warning) parts.push(t(`warnings.${check.warning}`));
   for (const s of check.suggestions) parts.push(t(`suggestions.${s}`));
-  return parts.join(' ');
+  // Sentences in Chinese follow each other without a space.
+  return parts.join(' ').replace(/([。！？]) /g, '$1');
 }
 
 /** English, for API answers, logs and the start-up check (the UI translates the codes itself). */
