@@ -14,6 +14,8 @@ import {
   passwordIssueParams,
   type PasswordCheck,
 } from '@/server/api/schemas/password';
+// This dialog is itself loaded on demand, so it may take the dictionaries along.
+import '@/server/api/schemas/password-dictionaries';
 
 const METER = ['bg-red-500', 'bg-red-500', 'bg-amber-500', 'bg-emerald-500', 'bg-emerald-600'];
 

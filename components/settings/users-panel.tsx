@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Field, Input, Select } from '@/components/ui/field';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
-import { describePasswordCheck, passwordIssueParams, type PasswordIssueParams } from '@/server/api/schemas/password';
+import { describePasswordCheck, loadPasswordRule, passwordIssueParams, type PasswordIssueParams } from '@/server/api/schemas/password';
 import { ROLES, ZCreateUserRequest, type Role } from '@/server/api/schemas/users';
 
 type Users = RouterOutputs['user']['list'];
@@ -28,7 +28,13 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
     <div className="space-y-3">
       <div className="flex items-center justify-between">
         <p className="text-sm text-slate-600">{t('summary', { count: users.length })}</p>
-        <Button variant="primary" onClick={() => setCreating(true)}>
+        <Button
+          variant="primary"
+          onClick={() => {
+            void loadPasswordRule();
+            setCreating(true);
+          }}
+        >
           {t('add')}
         </Button>
       </div>
@@ -134,6 +140,7 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
     e.preventDefault();
     const form = e.currentTarget;
     const data = Object.fromEntries(new FormData(form));
+    await loadPasswordRule(); // the strength dictionaries, fetched on first use
     const parsed = ZCreateUserRequest.safeParse(data);
     if (!parsed.success) {
       setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), true])));

@@ -1,6 +1,4 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
-import { dictionary as enDictionary } from '@zxcvbn-ts/language-en';
+import { ZxcvbnFactory, type OptionsType } from '@zxcvbn-ts/core';
 import { z } from 'zod';
 import en from '@/server/i18n/messages/en.json';
 
@@ -27,13 +25,22 @@ export interface PasswordCheck {
   suggestions: PasswordSuggestion[];
 }
 
+// The dictionaries (~1.5 MB) live in password-dictionaries.ts, which installs them here: the
+// server imports it at start (services/users/hash-new-password.ts), a form loads it when it
+// opens (`loadPasswordRule`), so pages that only import these schemas stay small. Checking a
+// password before that throws rather than quietly skipping the estimate.
+let options: OptionsType | undefined;
 let factory: ZxcvbnFactory | undefined;
+export function installPasswordDictionaries(dictionaries: OptionsType): void {
+  options = dictionaries;
+  factory = undefined;
+}
+export const loadPasswordRule = () => import('./password-dictionaries');
+
 function estimator(): ZxcvbnFactory {
-  // Built on first use: loading the dictionaries takes ~150 ms.
-  factory ??= new ZxcvbnFactory({
-    dictionary: { ...commonDictionary, ...enDictionary },
-    graphs: adjacencyGraphs,
-  });
+  if (!options) throw new Error('The password dictionaries are not loaded: import server/api/schemas/password-dictionaries first.');
+  // Built on first use: reading the dictionaries takes ~150 ms.
+  factory ??= new ZxcvbnFactory(options);
   return factory;
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import { checkPassword, describePasswordCheckInEnglish } from '@/server/api/schemas/password';
+import '@/server/api/schemas/password-dictionaries';
 import { generatePassword } from '@/server/lib/ids';
 import { insertUser } from './insert-user';
 

@@ -1,5 +1,7 @@
 import { hashPassword } from 'better-auth/crypto';
 import { checkPassword, describePasswordCheckInEnglish } from '@/server/api/schemas/password';
+// Arms the rule in every server bundle that stores passwords (and so parses them).
+import '@/server/api/schemas/password-dictionaries';
 import { AppError } from '@/server/lib/errors';
 
 /**

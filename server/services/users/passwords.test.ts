@@ -11,6 +11,7 @@ import {
   ZChangePasswordRequest,
   ZNewPassword,
 } from '@/server/api/schemas/password';
+import '@/server/api/schemas/password-dictionaries';
 import { ZCreateUserRequest } from '@/server/api/schemas/users';
 import { createContextFromHeaders } from '@/server/api/trpc';
 import en from '@/server/i18n/messages/en.json';
