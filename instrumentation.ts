@@ -5,5 +5,13 @@ export async function register() {
   const { installPeerAddressStamp } = await import('./server/lib/peer-address');
   installPeerAddressStamp();
   const { bootConsole } = await import('./server/boot');
-  await bootConsole();
+  try {
+    await bootConsole();
+  } catch (err) {
+    // Next would keep serving and answer 500 everywhere: say why once, and stop.
+    const known = err instanceof Error && err.name === 'WeakAdminPasswordError';
+    const text = known ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`\nRome Image Console could not start.\n${text}\n\n`);
+    process.exit(1);
+  }
 }

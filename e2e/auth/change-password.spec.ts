@@ -81,7 +81,7 @@ test.describe('passwords', () => {
     await dialog.getByRole('button', { name: 'Change password' }).click();
     await expect(dialog.getByRole('status')).toHaveText('Password changed. Your other sessions were signed out; this one stays signed in.');
     await screenshots(page, 'change-password-done');
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(dialog).toBeHidden();
 
     // This session goes on; the laptop's is gone.

@@ -51,7 +51,7 @@ describe('sign-in through /api/auth', () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    for (const name of ['admin', 'alice', 'bob', 'carol', 'dave', 'erin']) await addUser(name, name === 'admin' ? 'admin' : 'builder');
+    for (const name of ['admin', 'alice', 'bob', 'carol', 'dave', 'erin', 'gina']) await addUser(name, name === 'admin' ? 'admin' : 'builder');
   });
   afterAll(() => t.drop());
   beforeEach(() => {
@@ -100,6 +100,14 @@ describe('sign-in through /api/auth', () => {
     expect((await fail()).status).toBe(401); // a fresh streak
     const locks = await auditOf('auth.sign_in_locked');
     expect(locks.filter((r) => r.actorEmail === 'bob@rome.test')).toHaveLength(2);
+  });
+
+  it('lets no more than the allowed guesses through when they arrive all at once', async () => {
+    const guesses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => signIn('gina@rome.test', `parallel guess ${i}`, { peerAddress: `198.18.1.${i}` })),
+    );
+    const statuses = guesses.map((g) => g.status).sort();
+    expect(statuses).toEqual([...Array(THROTTLE_POLICY.account.max).fill(401), ...Array(20 - THROTTLE_POLICY.account.max).fill(429)]);
   });
 
   it('behind a trusted proxy takes the right-most untrusted hop, and a new address does not reset the account', async () => {
