@@ -5,6 +5,7 @@ import { parseTrustedProxies } from '@/server/lib/client-address';
 import type { Actor } from '@/server/lib/permissions';
 import { getSessionUser } from '@/server/services/auth/get-actor';
 import { THROTTLE_POLICY } from '@/server/services/auth/sign-in-throttle';
+import { purgeExpiredSessions } from '@/server/services/housekeeping/purge-sessions';
 import { insertUser } from '@/server/services/users/insert-user';
 import { updateUser } from '@/server/services/users/update-user';
 import { createTestDatabase, type TestDatabase } from '@/server/testing/test-db';
@@ -193,6 +194,15 @@ describe('sign-in through /api/auth', () => {
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain('wrong guess number');
     expect(text).not.toMatch(/"(new|current)?password"\s*:/i);
+  });
+
+  it('lets housekeeping delete streaks that are forgotten anyway', async () => {
+    await signIn('erin@rome.test', 'a wrong password for erin');
+    const rows = await t.database.db.select().from(tables.signInThrottles);
+    expect(rows.length).toBeGreaterThan(0);
+    expect((await purgeExpiredSessions(t.database.db, new Date())).throttles).toBe(0);
+    expect((await purgeExpiredSessions(t.database.db, new Date(Date.now() + 3 * 3600_000))).throttles).toBe(rows.length);
+    expect(await t.database.db.select().from(tables.signInThrottles)).toEqual([]);
   });
 
   describe("better-auth's own account endpoints are closed", () => {
