@@ -34,7 +34,7 @@ export const IMPORT_LAYERS = [
   {
     folder: 'server/api/schemas',
     label: 'zod, pure, shared with the client',
-    mayImport: [may('server/lib/permissions.ts', 'roles'), may('server/lib/errors.ts', 'the error codes')],
+    mayImport: [may('server/lib/permissions.ts', 'roles'), may('server/lib/errors.ts', 'the error codes'), may('server/i18n/messages/en.json', "the English texts of a refused password")],
   },
   {
     folder: 'server/services',
@@ -45,14 +45,17 @@ export const IMPORT_LAYERS = [
   { folder: 'server/clouds', mayImport: ['server/lib'], note: 'SDKs and `fetch`' },
   { folder: 'server/sandbox-cloud', mayImport: [], note: 'it stands for a foreign vendor' },
   { folder: 'server/lib', mayImport: ['server/env.ts', typesOf('server/api/schemas/errors.ts')], note: "the error details' types come from their shared schemas" },
-  { folder: 'server/env.ts', mayImport: [], note: 'the only reader of `process.env`' },
+  { folder: 'server/env.ts', mayImport: [may('server/lib/client-address.ts', 'parses TRUSTED_PROXIES')], note: 'the only reader of `process.env`' },
   { folder: 'server/i18n', mayImport: [may('server/api/session.ts', "the user's locale"), 'server/api/schemas'] },
   {
     folder: 'server/boot.ts',
     label: 'start-up',
     mayImport: ['db', 'server/services', 'server/jobs', may('server/sandbox-cloud/server.ts', 'the embedded sandbox'), 'server/lib', 'server/env.ts'],
   },
-  { folder: 'instrumentation.ts', mayImport: ['server/boot.ts', may('server/env.ts', 'checked before anything reads it')] },
+  {
+    folder: 'instrumentation.ts',
+    mayImport: ['server/boot.ts', may('server/env.ts', 'checked before anything reads it'), may('server/lib/peer-address.ts', 'stamps each request with its socket address')],
+  },
   {
     folder: 'db',
     mayImport: ['server/env.ts', typesOf('server/clouds/provider.ts'), typesOf('server/engine/template/validate.ts')],

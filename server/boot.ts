@@ -27,7 +27,7 @@ export async function bootConsole(): Promise<void> {
       'Rome Image Console: first start, an admin account was created.',
       `  Admin e-mail:    ${admin.email}`,
       `  Admin password:  ${admin.generated ? admin.password : '(from ADMIN_PASSWORD)'}`,
-      'Sign in and change it in Settings → Users. This is shown only once.',
+      'Sign in, then change it from the account menu (top right) → Change password. This is shown only once.',
     ];
     process.stdout.write(`\n${lines.join('\n')}\n\n`);
     if (e.CONSOLE_DEMO === 'on') {

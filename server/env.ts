@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from './lib/client-address';
 
 // The only reader of process.env. Parsed lazily so that importing a module never
 // fails at build time; the console and the worker check it first thing at start
@@ -40,6 +41,18 @@ const ZEnv = z.object({
   SANDBOX_PORT: z.coerce.number().int().positive().default(4600),
   SANDBOX_SSH_PORT: z.coerce.number().int().positive().default(2222),
   WORKER_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
+  // Reverse proxies in front of the console (comma-separated IPs or CIDRs). Only when the
+  // socket peer is one of them is X-Forwarded-For believed; unset, it never is.
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof ZEnv>;
@@ -92,6 +105,12 @@ export function exitOnInvalidEnv(processName: string): void {
  */
 export function databaseEnv(): Pick<Env, 'DATABASE_URL' | 'CONSOLE_DATA_DIR'> {
   return ZEnv.pick({ DATABASE_URL: true, CONSOLE_DATA_DIR: true }).parse(rawEnv());
+}
+
+let proxies: TrustedProxies | undefined;
+export function trustedProxies(): TrustedProxies {
+  proxies ??= parseTrustedProxies(env().TRUSTED_PROXIES);
+  return proxies;
 }
 
 export function consoleUrl(): string {

@@ -11,6 +11,7 @@ import { signIn } from './auth-client';
 export function SignInForm() {
   const t = useTranslations('auth');
   const tNav = useTranslations('nav');
+  const tLimits = useTranslations('signInLimits');
   const locale = useLocale();
   const router = useRouter();
   const next = useSearchParams().get('next');
@@ -28,12 +29,18 @@ export function SignInForm() {
     });
     setPending(false);
     if (failed) {
-      setError(failed.status === 429 ? t('tooManyAttempts') : t('invalidCredentials'));
+      setError(failed.status === 429 ? tooMany(failed as { scope?: unknown; retryAfter?: unknown }) : t('invalidCredentials'));
       return;
     }
     // Only same-site paths: never bounce a fresh session to another origin.
     router.replace(next?.startsWith('/') && !next.startsWith('//') ? next : '/');
     router.refresh();
+  }
+
+  // Our back-off says whose limit it is and for how long; better-auth's general limit does not.
+  function tooMany({ scope, retryAfter }: { scope?: unknown; retryAfter?: unknown }) {
+    if ((scope !== 'account' && scope !== 'address') || typeof retryAfter !== 'number') return t('tooManyAttempts');
+    return tLimits(scope, { minutes: Math.max(1, Math.ceil(retryAfter / 60)) });
   }
 
   return (

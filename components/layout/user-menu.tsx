@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
+import dynamic from 'next/dynamic';
 import { useRouter } from 'next/navigation';
 import { useLocale, useTimeZone, useTranslations } from 'next-intl';
 import { trpc } from '@/app/_trpc/react';
@@ -7,6 +8,11 @@ import { Select } from '@/components/ui/field';
 import { signOut } from '@/components/auth/auth-client';
 import { LOCALE_COOKIE } from '@/server/api/schemas/locale';
 import type { Role } from '@/server/api/schemas/users';
+
+// Loaded when first opened: the password-strength dictionaries are large.
+const ChangePasswordDialog = dynamic(() => import('@/components/auth/change-password-dialog').then((m) => m.ChangePasswordDialog), {
+  ssr: false,
+});
 
 export interface ShellUser {
   name: string;
@@ -17,11 +23,13 @@ export interface ShellUser {
 
 export function UserMenu({ user }: { user: ShellUser }) {
   const t = useTranslations('userMenu');
+  const tPassword = useTranslations('changePassword');
   const tRole = useTranslations('roles');
   const locale = useLocale();
   const timeZone = useTimeZone();
   const router = useRouter();
   const [open, setOpen] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
   const panel = useRef<HTMLDivElement>(null);
   const prefs = trpc.me.updatePreferences.useMutation({ onSuccess: () => router.refresh() });
   const zones = useTimeZones();
@@ -102,6 +110,16 @@ export function UserMenu({ user }: { user: ShellUser }) {
           <button
             type="button"
             className="mt-3 w-full rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50"
+            onClick={() => {
+              setOpen(false);
+              setChangingPassword(true);
+            }}
+          >
+            {tPassword('menuItem')}
+          </button>
+          <button
+            type="button"
+            className="mt-2 w-full rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50"
             onClick={async () => {
               await signOut();
               router.push('/sign-in');
@@ -112,6 +130,7 @@ export function UserMenu({ user }: { user: ShellUser }) {
           </button>
         </div>
       ) : null}
+      {changingPassword ? <ChangePasswordDialog open onClose={() => setChangingPassword(false)} user={user} /> : null}
     </div>
   );
 }

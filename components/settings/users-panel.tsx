@@ -10,6 +10,8 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { Dialog } from '@/components/ui/dialog';
 import { Field, Input, Select } from '@/components/ui/field';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { describePasswordCheck, loadPasswordRule, passwordIssueParams, type PasswordIssueParams } from '@/server/api/schemas/password';
+import { appErrorOf } from '@/server/api/schemas/errors';
 import { ROLES, ZCreateUserRequest, type Role } from '@/server/api/schemas/users';
 import { useOneTimePasswords, type OneTimePassword } from './one-time-passwords';
 
@@ -31,7 +33,13 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
     <div className="space-y-3">
       <div className="flex items-center justify-between">
         <p className="text-sm text-slate-600">{t('summary', { count: users.length })}</p>
-        <Button variant="primary" onClick={() => setCreating(true)}>
+        <Button
+          variant="primary"
+          onClick={() => {
+            void loadPasswordRule();
+            setCreating(true);
+          }}
+        >
           {t('add')}
         </Button>
       </div>
@@ -196,18 +204,35 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
 function CreateUserForm({ onClose, onCreated }: { onClose: () => void; onCreated: (email: string, password: string | null) => void }) {
   const t = useTranslations('users');
   const tRole = useTranslations('roles');
+  const tp = useTranslations('password');
   const [errors, setErrors] = useState<Record<string, boolean>>({});
+  const [weak, setWeak] = useState<PasswordIssueParams | null>(null);
   const create = trpc.user.create.useMutation();
+  // Why a typed password is refused, in the user's language (the form's check or the server's).
+  const createError = appErrorOf(create.error?.data);
+  const serverWeak = createError?.appCode === 'PASSWORD_WEAK' ? passwordIssueParams(createError.details) : null;
+  const weakReason = weak ?? serverWeak;
+  const passwordError = weakReason
+    ? describePasswordCheck(
+        { problem: weakReason.passwordProblem, score: 0, warning: weakReason.warning, suggestions: weakReason.suggestions },
+        (key, values) => tp(key as never, values as never),
+      )
+    : errors.password
+      ? t('errors.password')
+      : null;
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const data = Object.fromEntries(new FormData(e.currentTarget));
+    await loadPasswordRule(); // the strength dictionaries, fetched on first use
     const parsed = ZCreateUserRequest.safeParse(data);
     if (!parsed.success) {
       setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), true])));
+      setWeak(parsed.error.issues.map((i) => passwordIssueParams((i as { params?: unknown }).params)).find(Boolean) ?? null);
       return;
     }
     setErrors({});
+    setWeak(null);
     const result = await create.mutateAsync(parsed.data).catch(() => null);
     if (!result) return;
     onCreated(parsed.data.email, result.generatedPassword);
@@ -232,10 +257,10 @@ function CreateUserForm({ onClose, onCreated }: { onClose: () => void; onCreated
           </Select>
         )}
       </Field>
-      <Field label={t('password')} hint={t('passwordHint')} error={errors.password ? t('errors.password') : null}>
+      <Field label={t('password')} hint={t('passwordHint')} error={passwordError}>
         {(p) => <Input {...p} name="password" type="password" autoComplete="new-password" />}
       </Field>
-      {create.error ? <Alert tone="error">{create.error.message}</Alert> : null}
+      {create.error && !serverWeak ? <Alert tone="error">{create.error.message}</Alert> : null}
       <div className="flex justify-end gap-2">
         <Button onClick={onClose}>{t('cancel')}</Button>
         <Button type="submit" variant="primary" disabled={create.isPending}>

@@ -2,3 +2,4 @@ export * from './auth';
 export * from './templates';
 export * from './audit';
 export * from './clouds';
+export * from './throttles';

@@ -3,7 +3,7 @@ import superjson from 'superjson';
 import { ZodError, z, type core } from 'zod';
 import { checkAppErrorDetails, type TAppErrorData, type TInputIssue } from '@/server/api/schemas/errors';
 import { getDatabase, type Db } from '@/server/services/database';
-import { getActorFromHeaders } from '@/server/services/auth/get-actor';
+import { getSessionUser } from '@/server/services/auth/get-actor';
 import { APP_ERROR_CODES, AppError } from '@/server/lib/errors';
 import { logger } from '@/server/lib/logger';
 import { can, type Actor, type Permission } from '@/server/lib/permissions';
@@ -11,11 +11,14 @@ import { can, type Actor, type Permission } from '@/server/lib/permissions';
 export interface Context {
   db: Db;
   actor: Actor | null;
+  /** The caller's session, when the call came over HTTP with a session cookie. */
+  sessionId?: string | null;
 }
 
 export async function createContextFromHeaders(headers: Headers): Promise<Context> {
   const { db } = await getDatabase();
-  return { db, actor: await getActorFromHeaders(headers) };
+  const user = await getSessionUser(headers);
+  return { db, actor: user?.actor ?? null, sessionId: user?.sessionId ?? null };
 }
 
 function inputIssues(error: ZodError): TInputIssue[] {

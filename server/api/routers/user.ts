@@ -11,5 +11,5 @@ export const userRouter = router({
   update: adminProcedure.input(ZUpdateUserRequest).mutation(({ ctx, input }) => updateUser(ctx.db, ctx.actor, input)),
   resetPassword: adminProcedure
     .input(ZUserIdRequest)
-    .mutation(({ ctx, input }) => resetUserPassword(ctx.db, ctx.actor, input.id)),
+    .mutation(({ ctx, input }) => resetUserPassword(ctx.db, ctx.actor, input.id, { currentSessionId: ctx.sessionId })),
 });

@@ -32,10 +32,22 @@ export const ZTemplateVersionConflictDetails = z.object({
 });
 export type TTemplateVersionConflictDetails = z.infer<typeof ZTemplateVersionConflictDetails>;
 
+/** Why a new password was refused (schemas/password.ts's PasswordIssueParams, which the forms translate). */
+export const ZPasswordWeakDetails = z.object({
+  passwordProblem: z.string(),
+  warning: z.string().nullable(),
+  suggestions: z.array(z.string()),
+});
+
+/** Too many wrong passwords: how long until the next try is checked. */
+export const ZTooManyAttemptsDetails = z.object({ retryAfter: z.number() });
+
 /** The details schema of each code that has details; every other code carries none (null). */
 export const APP_ERROR_DETAILS = {
   TEMPLATE_INVALID: ZTemplateInvalidDetails,
   TEMPLATE_VERSION_CONFLICT: ZTemplateVersionConflictDetails,
+  PASSWORD_WEAK: ZPasswordWeakDetails,
+  TOO_MANY_ATTEMPTS: ZTooManyAttemptsDetails,
 } as const satisfies Partial<Record<AppErrorCode, z.ZodType>>;
 
 type CodeWithDetails = keyof typeof APP_ERROR_DETAILS;
@@ -57,6 +69,8 @@ const CODES_WITHOUT_DETAILS = (Object.keys(APP_ERROR_CODES) as AppErrorCode[]).f
 export const ZAppErrorData = z.discriminatedUnion('appCode', [
   z.object({ appCode: z.literal('TEMPLATE_INVALID'), details: ZTemplateInvalidDetails }),
   z.object({ appCode: z.literal('TEMPLATE_VERSION_CONFLICT'), details: ZTemplateVersionConflictDetails }),
+  z.object({ appCode: z.literal('PASSWORD_WEAK'), details: ZPasswordWeakDetails }),
+  z.object({ appCode: z.literal('TOO_MANY_ATTEMPTS'), details: ZTooManyAttemptsDetails }),
   z.object({ appCode: z.enum(CODES_WITHOUT_DETAILS), details: z.null() }),
 ]);
 export type TAppErrorData = z.infer<typeof ZAppErrorData>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES, type Role } from '@/server/lib/permissions';
 import { safeString, ZEmail, ZTextId } from './common';
 import { isTimeZone, LOCALES } from './locale';
+import { ZNewPasswordOrEmpty } from './password';
 
 export { ROLES, type Role };
 export const ZRole = z.enum(ROLES);
@@ -12,7 +13,7 @@ export const ZCreateUserRequest = z.object({
   name: safeString({ min: 1, max: 100, trim: true }),
   role: ZRole,
   // Left empty, the server generates one and shows it once.
-  password: z.union([safeString({ min: 12, max: 128 }), z.literal('')]).optional(),
+  password: ZNewPasswordOrEmpty.optional(),
 });
 export type TCreateUserRequest = z.infer<typeof ZCreateUserRequest>;
 

@@ -5,6 +5,8 @@ export interface SessionUser {
   actor: Actor;
   locale: string | null;
   timeZone: string | null;
+  /** The session this request came with (changing one's password keeps it, ends the others). */
+  sessionId: string;
 }
 
 /** The signed-in, enabled user behind a request (with their UI preferences), or null. */
@@ -23,6 +25,7 @@ export async function getSessionUser(headers: Headers): Promise<SessionUser | nu
     actor: { id: user.id, email: user.email, name: user.name, role: user.role as Role },
     locale: user.locale ?? null,
     timeZone: user.timeZone ?? null,
+    sessionId: result.session.id,
   };
 }
 

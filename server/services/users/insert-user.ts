@@ -1,9 +1,9 @@
-import { hashPassword } from 'better-auth/crypto';
 import { eq } from 'drizzle-orm';
 import { tables, type DbOrTx } from '@/db';
 import { newId } from '@/server/lib/ids';
 import type { Role } from '@/server/lib/permissions';
 import { nameTaken, withUniqueName } from '../unique-names';
+import { hashNewPassword } from './hash-new-password';
 
 /** A user plus the credential account better-auth signs them in with. */
 export async function insertUser(
@@ -12,6 +12,7 @@ export async function insertUser(
 ): Promise<string> {
   const [taken] = await tx.select({ id: tables.users.id }).from(tables.users).where(eq(tables.users.email, input.email));
   if (taken) throw nameTaken('users_email_unique', input.email);
+  const hash = await hashNewPassword(input.password, input);
   const id = newId();
   await withUniqueName('users_email_unique', input.email, () =>
     tx.insert(tables.users).values({ id, email: input.email, name: input.name, role: input.role, emailVerified: true }),
@@ -21,7 +22,7 @@ export async function insertUser(
     userId: id,
     accountId: id,
     providerId: 'credential',
-    password: await hashPassword(input.password),
+    password: hash,
   });
   return id;
 }
