@@ -11,7 +11,7 @@ const SELF_SERVICE_MUTATIONS: Record<string, string> = {
   'me.updatePreferences': "a viewer chooses their own language and time zone",
 };
 // Queries that are not for every reader.
-const ADMIN_QUERIES = ['user.list', 'audit.list'];
+const ADMIN_QUERIES = ['user.list', 'audit.list', 'audit.facets'];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(
   ([path, p]) => ({ path, type: p._def.type }),

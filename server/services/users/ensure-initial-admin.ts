@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import { generatePassword } from '@/server/lib/ids';
+import { recordAudit, SYSTEM } from '../audit/record-audit';
 import { insertUser } from './insert-user';
 
 /**
  * On an empty database, creates the first admin. Returns the credentials when it made
- * one (the caller prints them once), or null when users already exist.
+ * one (the caller prints them once), or null when users already exist. The audit log credits
+ * the console itself (SYSTEM), since nobody was signed in.
  */
 export async function ensureInitialAdmin(
   db: Db,
@@ -18,7 +20,8 @@ export async function ensureInitialAdmin(
     if ((row?.n ?? 0) > 0) return null;
     const email = opts.email ?? 'admin@rome.local';
     const password = opts.password ?? generatePassword();
-    await insertUser(tx, { email, name: 'Administrator', role: 'admin', password });
+    const id = await insertUser(tx, { email, name: 'Administrator', role: 'admin', password });
+    await recordAudit(tx, SYSTEM, { action: 'user.create', targetType: 'user', targetId: id, details: { email, role: 'admin', initialAdmin: true } });
     return { email, password, generated: !opts.password };
   });
 }
