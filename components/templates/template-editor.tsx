@@ -1,11 +1,13 @@
 'use client';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import Link from 'next/link';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { trpc, type RouterOutputs } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { useDateTimeFormatter } from '@/components/ui/date-time';
 import { Field, Input } from '@/components/ui/field';
+import { useCommitMessageText } from './commit-message';
 import { IssueList, translateIssue } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 import { RoleBadge, TemplateStatusBadge } from './template-badges';
@@ -25,7 +27,8 @@ interface Conflict {
 export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdit: boolean }) {
   const t = useTranslations('editor');
   const tv = useTranslations('validation');
-  const format = useFormatter();
+  const formatDate = useDateTimeFormatter();
+  const commitMessage = useCommitMessageText();
   const utils = trpc.useUtils();
   const editor = useRef<JsonEditorHandle>(null);
   const { data: current } = trpc.template.byId.useQuery({ templateId: initial.id }, { initialData: initial });
@@ -86,7 +89,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
             {t('conflictBody', {
               author: conflict.latestAuthor ?? '—',
               version: conflict.latestVersion,
-              message: conflict.latestMessage,
+              message: commitMessage(conflict.latestMessage),
               base: base.version,
             })}
           </Alert>
@@ -167,7 +170,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
             {t('lastSaved', {
               version: current.latestVersion,
               author: current.latest.authorName ?? '—',
-              when: format.dateTime(current.latest.createdAt, { dateStyle: 'medium', timeStyle: 'short' }),
+              when: formatDate(current.latest.createdAt),
             })}
           </p>
         </aside>

@@ -35,13 +35,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
     } else field += c;
   }
   return rows;
@@ -102,7 +110,7 @@ describe('the audit log', () => {
     const { id: accountId } = await createCloudAccount(
       t.database.db,
       admin,
-      { ...common, name: 'old-name', cloud: 'aws', keyId: 'AKIAEXAMPLE000000000', secret: 'x'.repeat(40) },
+      { ...common, name: 'old-name', cloud: 'aws', keyId: 'AKIAEXAMPLE000000000', secret: 'x'.repeat(40), endpoint: undefined },
       { sync: false },
     );
     await updateCloudAccount(t.database.db, admin, { id: accountId, cloud: 'aws', name: 'new-name' });
