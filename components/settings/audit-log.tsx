@@ -66,7 +66,8 @@ export function AuditLog({ initial }: { initial: { query: TFindAuditRequest; pag
   const actors = (facets.data?.actors ?? []).filter((a): a is string => a !== null);
   const filtered = Boolean(query.actor || query.action || query.targetType || query.target || query.search || query.from || query.to);
   const exportHref = `/api/audit/export?${new URLSearchParams([...auditSearchParams({ ...query, page: 1, pageSize: 50 })].concat([['tz', timeZone]])).toString()}`;
-  const errors = parsed.ok ? {} : parsed.errors;
+  // A hand-edited link with a bad value: the field says so, and the rest of the view still applies.
+  const errors: Partial<Record<keyof typeof parsed.query, string>> = parsed.ok ? {} : Object.fromEntries(Object.keys(parsed.errors).map((k) => [k, t('invalidValue')]));
   const rows = data?.rows ?? [];
   const first = total === 0 ? 0 : (query.page - 1) * query.pageSize + 1;
   const last = Math.min(total, query.page * query.pageSize);
