@@ -25,6 +25,8 @@ type Facets = RouterOutputs['audit']['facets'];
 type Entry = Page['rows'][number];
 
 const TYPING_DEBOUNCE_MS = 300;
+// Two filters per row on a phone; fixed widths from `sm` up, so the row does not jump as values change.
+const HALF = 'w-[calc(50%-0.25rem)]';
 
 /**
  * Settings → Audit log: filtered, searched and paged on the server. The URL holds the view
@@ -74,11 +76,11 @@ export function AuditLog({ initial }: { initial: { query: TFindAuditRequest; pag
 
   return (
     <div className="space-y-3">
-      <form role="search" aria-label={t('filters')} className="grid grid-cols-2 gap-2 md:grid-cols-4 xl:grid-cols-8" onSubmit={(e) => e.preventDefault()}>
-        <Field label={t('search')} className="col-span-2">
+      <form role="search" aria-label={t('filters')} className="flex flex-wrap gap-2" onSubmit={(e) => e.preventDefault()}>
+        <Field label={t('search')} className="w-full sm:w-auto sm:min-w-52 sm:flex-1">
           {(p) => <Input {...p} type="search" value={search.text} onChange={(e) => search.setText(e.target.value)} placeholder={t('searchHint')} maxLength={200} />}
         </Field>
-        <Field label={t('action')} error={errors.action}>
+        <Field label={t('action')} error={errors.action} className={HALF + ' sm:w-48'}>
           {(p) => (
             <Select {...p} value={query.action ?? ''} onChange={(e) => update({ action: e.target.value || undefined })}>
               <option value="">{t('all')}</option>
@@ -90,7 +92,7 @@ export function AuditLog({ initial }: { initial: { query: TFindAuditRequest; pag
             </Select>
           )}
         </Field>
-        <Field label={t('who')} error={errors.actor}>
+        <Field label={t('who')} error={errors.actor} className={HALF + ' sm:w-48'}>
           {(p) => (
             <Select {...p} value={query.actor ?? ''} onChange={(e) => update({ actor: e.target.value || undefined })}>
               <option value="">{t('all')}</option>
@@ -103,7 +105,7 @@ export function AuditLog({ initial }: { initial: { query: TFindAuditRequest; pag
             </Select>
           )}
         </Field>
-        <Field label={t('targetType')} error={errors.targetType}>
+        <Field label={t('targetType')} error={errors.targetType} className={HALF + ' sm:w-32'}>
           {(p) => (
             <Select {...p} value={query.targetType ?? ''} onChange={(e) => update({ targetType: e.target.value || undefined })}>
               <option value="">{t('all')}</option>
@@ -115,13 +117,13 @@ export function AuditLog({ initial }: { initial: { query: TFindAuditRequest; pag
             </Select>
           )}
         </Field>
-        <Field label={t('target')} error={errors.target}>
+        <Field label={t('target')} error={errors.target} className={HALF + ' sm:w-32'}>
           {(p) => <Input {...p} value={target.text} onChange={(e) => target.setText(e.target.value)} placeholder={t('targetHint')} maxLength={200} />}
         </Field>
-        <Field label={t('from')} error={errors.from}>
+        <Field label={t('from')} error={errors.from} className={HALF + ' sm:w-36'}>
           {(p) => <Input {...p} type="date" min="2000-01-01" max="2999-12-31" value={query.from ?? ''} onChange={(e) => update({ from: e.target.value || undefined })} />}
         </Field>
-        <Field label={t('to')} error={errors.to}>
+        <Field label={t('to')} error={errors.to} className={HALF + ' sm:w-36'}>
           {(p) => <Input {...p} type="date" min="2000-01-01" max="2999-12-31" value={query.to ?? ''} onChange={(e) => update({ to: e.target.value || undefined })} />}
         </Field>
       </form>
