@@ -26,7 +26,7 @@ type Entry = Page['rows'][number];
 
 const TYPING_DEBOUNCE_MS = 300;
 // Two filters per row on a phone; fixed widths from `sm` up, so the row does not jump as values change.
-const HALF = 'w-[calc(50%-0.25rem)]';
+const HALF = 'w-[calc(50%-0.25rem)] shrink-0';
 
 /**
  * Settings → Audit log: filtered, searched and paged on the server. The URL holds the view
@@ -246,6 +246,10 @@ function useActionLabel() {
 function useTypedParam(value: string | undefined, commit: (v: string | undefined) => void) {
   const [text, setText] = useState(value ?? '');
   const pushed = useRef(value ?? '');
+  // The timer must apply the text to the view as it is when it fires (another filter may have
+  // changed meanwhile), not to the view of the render that started it.
+  const latestCommit = useRef(commit);
+  latestCommit.current = commit;
   useEffect(() => {
     const current = value ?? '';
     if (current !== pushed.current) {
@@ -258,10 +262,9 @@ function useTypedParam(value: string | undefined, commit: (v: string | undefined
     if (wanted === (value ?? '')) return;
     const timer = setTimeout(() => {
       pushed.current = wanted;
-      commit(wanted || undefined);
+      latestCommit.current(wanted || undefined);
     }, TYPING_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `commit` reads the latest query when the timer fires
   }, [text, value]);
   return {
     text,
