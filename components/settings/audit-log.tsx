@@ -164,7 +164,7 @@ export function AuditLog({ initial }: { initial: { query: TFindAuditRequest; pag
           <thead>
             <tr>
               <Th>{t('when')}</Th>
-              <Th>{t('who')}</Th>
+              <Th className="hidden sm:table-cell">{t('who')}</Th>
               <Th>{t('action')}</Th>
               <Th>{t('target')}</Th>
               <Th className="hidden lg:table-cell">{t('details')}</Th>
@@ -187,7 +187,7 @@ export function AuditLog({ initial }: { initial: { query: TFindAuditRequest; pag
           {t('next')}
         </Button>
         <span className="flex-1" />
-        <label className="flex items-center gap-1.5 text-xs text-slate-600">
+        <label className="flex items-center gap-1.5 text-xs whitespace-nowrap text-slate-600">
           {t('perPage')}
           <Select className="w-20" value={query.pageSize} onChange={(e) => update({ pageSize: Number(e.target.value) })}>
             {AUDIT_PAGE_SIZES.map((n) => (
@@ -205,16 +205,19 @@ export function AuditLog({ initial }: { initial: { query: TFindAuditRequest; pag
 function AuditRow({ entry: e, actionLabel }: { entry: Entry; actionLabel: string }) {
   const t = useTranslations('audit');
   const details = JSON.stringify(e.details);
+  const actor = e.actorEmail ?? <Badge tone="violet">{t('system')}</Badge>;
   return (
     <Tr>
-      <Td className="text-xs whitespace-nowrap text-slate-600">
+      <Td className="text-xs text-slate-600 sm:whitespace-nowrap">
         <DateTime date={e.createdAt} />
       </Td>
-      <Td className="max-w-[14rem] truncate">{e.actorEmail ?? <Badge tone="violet">{t('system')}</Badge>}</Td>
-      <Td className="whitespace-nowrap" title={e.action}>
-        {actionLabel}
+      <Td className="hidden max-w-[14rem] truncate sm:table-cell">{actor}</Td>
+      <Td title={e.action}>
+        <span className="block sm:whitespace-nowrap">{actionLabel}</span>
+        {/* On a phone the actor goes under the action instead of its own column. */}
+        <span className="block max-w-[9rem] truncate text-xs text-slate-500 sm:hidden">{actor}</span>
       </Td>
-      <Td className="max-w-[16rem]">
+      <Td className="max-w-[10rem] sm:max-w-[16rem]">
         <span className="block truncate" title={`${e.target.type}: ${e.target.id}`}>
           {e.target.name ?? <span className="font-mono text-xs text-slate-600">{e.target.id}</span>}
           {e.target.deleted ? <span className="ml-1 text-xs text-slate-500">{t('deleted')}</span> : null}
