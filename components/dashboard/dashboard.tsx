@@ -4,7 +4,7 @@ import type { RouterOutputs } from '@/app/_trpc/react';
 import { PageHeader } from '@/components/layout/page-header';
 import { Card } from '@/components/ui/card';
 import { DateTime } from '@/components/ui/date-time';
-import { CommitMessage } from '@/components/templates/commit-message';
+import { AuthorName, CommitMessage } from '@/components/templates/commit-message';
 import { TemplateStatusBadge } from '@/components/templates/template-badges';
 
 type Templates = RouterOutputs['template']['list'];
@@ -52,7 +52,7 @@ export async function Dashboard({ templates }: { templates: Templates }) {
                   <CommitMessage message={x.message} />
                 </span>
                 <span className="text-xs text-slate-500">
-                  {x.authorName ?? '—'} · <DateTime date={x.updatedAt} style="relative" />
+                  <AuthorName name={x.authorName} /> · <DateTime date={x.updatedAt} style="relative" />
                 </span>
               </li>
             ))}

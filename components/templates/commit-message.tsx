@@ -15,3 +15,16 @@ export function useCommitMessageText() {
 export function CommitMessage({ message }: { message: string | null }) {
   return <>{useCommitMessageText()(message)}</>;
 }
+
+/**
+ * A version's author; a version without one was written by the console itself (the example
+ * templates it seeds on first start), since users are disabled, never deleted.
+ */
+export function useAuthorText() {
+  const t = useTranslations('history');
+  return (name: string | null) => name ?? t('systemAuthor');
+}
+
+export function AuthorName({ name }: { name: string | null }) {
+  return <>{useAuthorText()(name)}</>;
+}

@@ -7,7 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { useDateTimeFormatter } from '@/components/ui/date-time';
 import { Field, Input } from '@/components/ui/field';
-import { useCommitMessageText } from './commit-message';
+import { useAuthorText, useCommitMessageText } from './commit-message';
 import { IssueList, translateIssue } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 import { RoleBadge, TemplateStatusBadge } from './template-badges';
@@ -29,6 +29,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
   const tv = useTranslations('validation');
   const formatDate = useDateTimeFormatter();
   const commitMessage = useCommitMessageText();
+  const authorText = useAuthorText();
   const utils = trpc.useUtils();
   const editor = useRef<JsonEditorHandle>(null);
   const { data: current } = trpc.template.byId.useQuery({ templateId: initial.id }, { initialData: initial });
@@ -87,7 +88,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
         <div className="space-y-2">
           <Alert tone="error" title={t('conflictTitle')}>
             {t('conflictBody', {
-              author: conflict.latestAuthor ?? '—',
+              author: authorText(conflict.latestAuthor),
               version: conflict.latestVersion,
               message: commitMessage(conflict.latestMessage),
               base: base.version,
@@ -96,7 +97,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
           <TextDiff
             left={conflict.latestBody}
             right={body}
-            leftLabel={t('theirVersion', { version: conflict.latestVersion, author: conflict.latestAuthor ?? '—' })}
+            leftLabel={t('theirVersion', { version: conflict.latestVersion, author: authorText(conflict.latestAuthor) })}
             rightLabel={t('yourEdits')}
           />
           <div className="flex flex-wrap gap-2">
@@ -169,7 +170,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
           <p className="text-xs text-slate-500">
             {t('lastSaved', {
               version: current.latestVersion,
-              author: current.latest.authorName ?? '—',
+              author: authorText(current.latest.authorName),
               when: formatDate(current.latest.createdAt),
             })}
           </p>

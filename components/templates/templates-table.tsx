@@ -3,7 +3,7 @@ import { getTranslations } from 'next-intl/server';
 import type { RouterOutputs } from '@/app/_trpc/react';
 import { DateTime } from '@/components/ui/date-time';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
-import { CommitMessage } from './commit-message';
+import { AuthorName, CommitMessage } from './commit-message';
 import { RoleBadge, TemplateStatusBadge } from './template-badges';
 
 export async function TemplatesTable({ templates }: { templates: RouterOutputs['template']['list'] }) {
@@ -44,7 +44,9 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
             </Td>
             <Td className="hidden text-xs whitespace-nowrap text-slate-600 sm:table-cell">
               <DateTime date={x.updatedAt} style="relative" />
-              {x.authorName ? <span className="block text-slate-500">{x.authorName}</span> : null}
+              <span className="block text-slate-500">
+                <AuthorName name={x.authorName} />
+              </span>
             </Td>
           </Tr>
         ))}

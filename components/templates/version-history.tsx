@@ -8,7 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { DateTime } from '@/components/ui/date-time';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
-import { useCommitMessageText } from './commit-message';
+import { useAuthorText, useCommitMessageText } from './commit-message';
 import { TemplateStatusBadge } from './template-badges';
 
 type Versions = RouterOutputs['template']['versions'];
@@ -26,6 +26,7 @@ export function VersionHistory({
 }) {
   const t = useTranslations('history');
   const commitMessage = useCommitMessageText();
+  const authorText = useAuthorText();
   const router = useRouter();
   // Default comparison: the latest against the one before it.
   const [from, setFrom] = useState(versions[1]?.version ?? versions[0]?.version ?? 1);
@@ -77,7 +78,7 @@ export function VersionHistory({
                 {v.version === latestVersion ? <span className="ml-1 text-xs font-normal text-slate-500">({t('latest')})</span> : null}
               </Td>
               <Td className="max-w-sm truncate">{commitMessage(v.message)}</Td>
-              <Td className="hidden text-slate-600 sm:table-cell">{v.authorName ?? '—'}</Td>
+              <Td className="hidden text-slate-600 sm:table-cell">{authorText(v.authorName)}</Td>
               <Td className="hidden text-xs whitespace-nowrap text-slate-600 md:table-cell">
                 <DateTime date={v.createdAt} />
               </Td>

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { admin, expect, screenshots, signIn, test, trpcMutation } from '../fixtures';
+import { admin, expect, screenshots, setEditorText, signIn, test, trpcMutation } from '../fixtures';
 
 const PREFERENCE_CHANGES = 27;
 
@@ -92,6 +92,17 @@ test.describe.serial('settings: the audit log', () => {
       await expect(page.getByRole('table', { name: '审计日志' })).toBeVisible();
       await expect(page.getByRole('link', { name: '导出 CSV' })).toBeVisible();
       await screenshots(page, 'audit-log-zh');
+
+      // What the console wrote itself reads in Chinese too: the seeded examples' commit
+      // message and author, and the JSON parser's complaint in the editor.
+      await page.goto('/templates');
+      const seeded = page.getByRole('row').filter({ hasText: 'rome-access' });
+      await expect(seeded).toContainText('示例模板');
+      await expect(seeded).toContainText('系统');
+      await page.goto('/templates/new');
+      await setEditorText(page, '{\n  "builders": [],\n}', /的模板内容/);
+      await expect(page.getByText("JSON 语法错误，位于第 2 行第 17 列：JSON 不允许在 '}' 之前有多余的逗号。")).toBeVisible();
+      await expect(page.getByText('删除最后一项后面的逗号。')).toBeVisible();
     } finally {
       await trpcMutation(page, 'me.updatePreferences', { locale: 'en', timeZone: 'UTC' });
     }
