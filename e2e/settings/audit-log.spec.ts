@@ -101,7 +101,7 @@ test.describe.serial('settings: the audit log', () => {
       await expect(seeded).toContainText('系统');
       await page.goto('/templates/new');
       await setEditorText(page, '{\n  "builders": [],\n}', /的模板内容/);
-      await expect(page.getByText("JSON 语法错误，位于第 2 行第 17 列：JSON 不允许在 '}' 之前有多余的逗号。")).toBeVisible();
+      await expect(page.getByText('JSON 语法错误，位于第 2 行第 17 列：JSON 不允许在“}”之前有多余的逗号。')).toBeVisible();
       await expect(page.getByText('删除最后一项后面的逗号。')).toBeVisible();
     } finally {
       await trpcMutation(page, 'me.updatePreferences', { locale: 'en', timeZone: 'UTC' });

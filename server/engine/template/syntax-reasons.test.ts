@@ -1,3 +1,4 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import en from '@/server/i18n/messages/en.json';
 import zh from '@/server/i18n/messages/zh-CN.json';
@@ -20,6 +21,17 @@ describe('JSON syntax reasons', () => {
     expect(missingComma.params).toMatchObject({ reason: 'CommaExpected', line: 4, column: 5 });
     const trailing = validateTemplateText('{\n  "builders": [],\n}').issues[0]!;
     expect(trailing.params).toMatchObject({ reason: 'TrailingComma', char: '}' });
-    expect(zh.validation.JSON_SYNTAX.reasons.TrailingComma).toContain('{char}');
+  });
+
+  it('renders the brackets and the offending character, not ICU quoting artefacts', () => {
+    // In ICU messages a quote before a brace starts a literal: "'{char}'" would print "{char}".
+    for (const [locale, messages] of [['en', en], ['zh-CN', zh]] as const) {
+      const reasons = messages.validation.JSON_SYNTAX.reasons;
+      const format = (text: string) => String(new IntlMessageFormat(text, locale).format({ char: ']' }));
+      expect(format(reasons.TrailingComma)).toMatch(/“\]”/);
+      expect(format(reasons.CloseBraceExpected)).toMatch(/“\}”/);
+      expect(format(reasons.CloseBracketExpected)).toMatch(/“\]”/);
+      for (const text of Object.values(reasons)) expect(format(text)).not.toMatch(/\{\w+\}/);
+    }
   });
 });
