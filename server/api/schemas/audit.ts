@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'cloud-account.create',
   'cloud-account.update',
   'cloud-account.delete',
+  'cloud-account.test',
   'inventory.sync',
 ] as const;
 

@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS } from '@/server/api/schemas/audit';
+import en from './messages/en.json';
+import zh from './messages/zh-CN.json';
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((f) => f.isFile() && f.name.endsWith('.ts') && !f.name.endsWith('.test.ts'))
+    .map((f) => path.join(f.parentPath, f.name));
+}
+
+// The audit log shows each action by its name in the user's language and offers it in the
+// action filter: an action recorded in code but missing here would show as a raw code.
+describe('audit actions', () => {
+  const recorded = new Set<string>();
+  for (const file of sources(path.resolve(import.meta.dirname, '..'))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/recordAudit\([^)]*?action: '([^']+)'/gs)) recorded.add(m[1]!);
+  }
+
+  it('finds the actions the services record', () => {
+    expect(recorded).toContain('template.create');
+    expect(recorded).toContain('user.create');
+  });
+
+  it('lists every recorded action, with a label in both languages', () => {
+    expect([...recorded].filter((a) => !(AUDIT_ACTIONS as readonly string[]).includes(a))).toEqual([]);
+    for (const actions of [en.audit.actions, zh.audit.actions]) {
+      expect(AUDIT_ACTIONS.filter((a) => !(a.replace(/\./g, '_') in actions))).toEqual([]);
+    }
+  });
+});
