@@ -20,7 +20,11 @@ const typesOf = (p, why) => ({ path: p, why, typeOnly: true });
 
 /** @type {{ folder: string, label?: string, mayImport: Array<string | { path: string, why?: string, typeOnly?: boolean }>, note?: string }[]} */
 export const IMPORT_LAYERS = [
-  { folder: 'app', label: 'pages, layouts', mayImport: ['components', may('server/api/session.ts', 'the signed-in user')] },
+  {
+    folder: 'app',
+    label: 'pages, layouts',
+    mayImport: ['components', may('server/api/session.ts', 'the signed-in user'), may('server/api/schemas', 'reading search params with the shared schemas')],
+  },
   { folder: 'app/_trpc', label: 'client glue, server caller', mayImport: ['server/api', may('server/lib/permissions.ts', 'what the actor may do')] },
   { folder: 'app/api', label: 'route adapters', mayImport: ['server/api'] },
   { folder: 'components/ui', label: 'primitives', mayImport: [], note: 'React and UI libraries only' },

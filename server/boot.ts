@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
-import { getDatabase, tables } from '@/db';
+import { getDatabase } from '@/db';
 import { env, exitOnInvalidEnv } from '@/server/env';
 import { setBoss } from '@/server/jobs/enqueue';
 import { startBoss, stopBoss } from '@/server/jobs/boss';
@@ -31,8 +30,7 @@ export async function bootConsole(): Promise<void> {
     ];
     process.stdout.write(`\n${lines.join('\n')}\n\n`);
     if (e.CONSOLE_DEMO === 'on') {
-      const [row] = await database.db.select().from(tables.users).where(eq(tables.users.email, admin.email));
-      const seeded = await seedDemoData(database.db, { id: row!.id, email: row!.email, name: row!.name, role: 'admin' });
+      const seeded = await seedDemoData(database.db);
       logger.info({ templates: seeded }, 'demo data seeded');
     }
   }

@@ -75,6 +75,11 @@ function describe(error: z.ZodError): string {
   return `The environment is not valid:\n${lines.join('\n')}`;
 }
 
+// Under Node 20 the AWS SDK warns at every start that its releases after January 2027 will
+// need Node 22: nothing a person starting the console can act on (package.json's `engines`
+// says which Node runs it). An operator who wants the warning sets the variable to "false".
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 let cached: Env | undefined;
 export function env(): Env {
   if (!cached) {

@@ -10,6 +10,7 @@ import { syncSignature, type CloudAccountRow, type RegionRow } from '@/component
 import { useInventory } from '@/components/clouds/use-inventory';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { DateTime } from '@/components/ui/date-time';
 import { cn } from '@/components/ui/cn';
 import { Field, Input, Select } from '@/components/ui/field';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
@@ -329,9 +330,7 @@ function ImagesTable({ rows, query, busy, onSort }: { rows: Image[]; query: Cata
             </Td>
             <Td className="text-xs whitespace-nowrap text-slate-700">
               {img.imageCreatedAt ? (
-                <time dateTime={img.imageCreatedAt.toISOString()} title={format.dateTime(img.imageCreatedAt, { dateStyle: 'full', timeStyle: 'long' })}>
-                  {format.dateTime(img.imageCreatedAt, { dateStyle: 'medium' })}
-                </time>
+                <DateTime date={img.imageCreatedAt} style="date" />
               ) : (
                 '—'
               )}
@@ -341,9 +340,7 @@ function ImagesTable({ rows, query, busy, onSort }: { rows: Image[]; query: Cata
                 <span className="flex items-center gap-1.5">
                   <Badge tone="red">{t('removed')}</Badge>
                   {img.removedAt ? (
-                    <time className="text-xs text-slate-600" dateTime={img.removedAt.toISOString()} title={format.dateTime(img.removedAt, { dateStyle: 'medium', timeStyle: 'short' })}>
-                      {format.dateTime(img.removedAt, { dateStyle: 'medium' })}
-                    </time>
+                    <DateTime className="text-xs text-slate-600" date={img.removedAt} style="date" />
                   ) : null}
                 </span>
               ) : (

@@ -1,17 +1,10 @@
 'use client';
-import { useFormatter, useNow } from 'next-intl';
+import { useFormatter } from 'next-intl';
+import { DateTime } from '@/components/ui/date-time';
 
 /** "3 minutes ago" in the user's language, with the full date and time (their time zone) on hover. */
 export function Ago({ date, className }: { date: Date; className?: string }) {
-  const format = useFormatter();
-  const now = useNow({ updateInterval: 15_000 });
-  // The server's clock may run a little ahead of the tick that last updated `now`.
-  const at = date > now ? now : date;
-  return (
-    <time dateTime={date.toISOString()} title={format.dateTime(date, { dateStyle: 'medium', timeStyle: 'medium' })} className={className}>
-      {format.relativeTime(at, now)}
-    </time>
-  );
+  return <DateTime date={date} style="relative" className={className} />;
 }
 
 /** Minutes as the largest whole unit ("6 hr", "2 days", "45 min"), in the user's language. */

@@ -1,15 +1,16 @@
 import Link from 'next/link';
-import { getFormatter, getTranslations } from 'next-intl/server';
+import { getTranslations } from 'next-intl/server';
 import type { RouterOutputs } from '@/app/_trpc/react';
 import { PageHeader } from '@/components/layout/page-header';
 import { Card } from '@/components/ui/card';
+import { DateTime } from '@/components/ui/date-time';
+import { AuthorName, CommitMessage } from '@/components/templates/commit-message';
 import { TemplateStatusBadge } from '@/components/templates/template-badges';
 
 type Templates = RouterOutputs['template']['list'];
 
 export async function Dashboard({ templates }: { templates: Templates }) {
   const t = await getTranslations('dashboard');
-  const format = await getFormatter();
   const invalid = templates.filter((x) => x.valid === false).length;
   const recent = [...templates].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime()).slice(0, 5);
   const stats = [
@@ -47,9 +48,11 @@ export async function Dashboard({ templates }: { templates: Templates }) {
                 </Link>
                 <span className="text-slate-500">v{x.latestVersion}</span>
                 <TemplateStatusBadge valid={x.valid ?? false} />
-                <span className="min-w-0 flex-1 truncate text-slate-600">{x.message}</span>
+                <span className="min-w-0 flex-1 truncate text-slate-600">
+                  <CommitMessage message={x.message} />
+                </span>
                 <span className="text-xs text-slate-500">
-                  {x.authorName ?? '—'} · <time dateTime={x.updatedAt.toISOString()}>{format.relativeTime(x.updatedAt)}</time>
+                  <AuthorName name={x.authorName} /> · <DateTime date={x.updatedAt} style="relative" />
                 </span>
               </li>
             ))}

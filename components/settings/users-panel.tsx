@@ -1,12 +1,13 @@
 'use client';
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { trpc, type RouterOutputs } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
+import { DateTime } from '@/components/ui/date-time';
 import { Dialog } from '@/components/ui/dialog';
 import { Field, Input, Select } from '@/components/ui/field';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
@@ -20,7 +21,6 @@ type Users = RouterOutputs['user']['list'];
 export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: Users; currentUserId: string }) {
   const t = useTranslations('users');
   const tRole = useTranslations('roles');
-  const format = useFormatter();
   const utils = trpc.useUtils();
   const { data: users } = trpc.user.list.useQuery(undefined, { initialData: initialUsers });
   const [creating, setCreating] = useState(false);
@@ -85,7 +85,7 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
                 </Select>
               </Td>
               <Td>{u.disabled ? <Badge tone="red">{t('disabled')}</Badge> : <Badge tone="green">{t('active')}</Badge>}</Td>
-              <Td className="hidden text-xs text-slate-600 md:table-cell">{format.dateTime(u.createdAt, { dateStyle: 'medium' })}</Td>
+              <Td className="hidden text-xs text-slate-600 md:table-cell"><DateTime date={u.createdAt} style="date" /></Td>
               <Td className="space-x-1 text-right whitespace-nowrap">
                 <Button
                   size="sm"

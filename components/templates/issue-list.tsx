@@ -36,9 +36,24 @@ export function IssueList({ issues, onReveal }: { issues: Issue[]; onReveal?: (o
 type Tv = ReturnType<typeof useTranslations<'validation'>>;
 
 export function translateIssue(tv: Tv, issue: Issue): string {
+  if (issue.code === 'JSON_SYNTAX') {
+    // The parser's own words come as a reason code, translated here, not as English text.
+    const reason = syntaxKey(issue, 'reasons');
+    if (reason === 'JSON_SYNTAX.reasons.TooDeep') return tv(reason);
+    const detail = reason && tv.has(reason) ? tv(reason, issue.params) : String(issue.params.detail ?? '');
+    return tv('JSON_SYNTAX.message', { ...issue.params, detail });
+  }
   return tv.has(`${issue.code}.message`) ? tv(`${issue.code}.message`, issue.params) : issue.message;
 }
 
 function translateHint(tv: Tv, issue: Issue): string {
+  const specific = issue.code === 'JSON_SYNTAX' ? syntaxKey(issue, 'hints') : undefined;
+  if (specific && tv.has(specific)) return tv(specific);
   return tv.has(`${issue.code}.hint`) ? tv(`${issue.code}.hint`, issue.params) : (issue.hint ?? '');
+}
+
+/** validation.JSON_SYNTAX.<group>.<reason> for a syntax issue's reason code. */
+function syntaxKey(issue: Issue, group: 'reasons' | 'hints') {
+  const reason = issue.params.reason;
+  return typeof reason === 'string' && /^[A-Za-z]+$/.test(reason) ? (`JSON_SYNTAX.${group}.${reason}` as Parameters<Tv>[0]) : undefined;
 }

@@ -1,13 +1,15 @@
 'use client';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import Link from 'next/link';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { trpc, type RouterOutputs } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { useDateTimeFormatter } from '@/components/ui/date-time';
 import { Field, Input } from '@/components/ui/field';
 import { appErrorOf, refusedFields, type TTemplateVersionConflictDetails } from '@/server/api/schemas/errors';
 import { ZTemplateBody } from '@/server/api/schemas/templates';
+import { useAuthorText, useCommitMessageText } from './commit-message';
 import { IssueList, translateIssue } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 import { RoleBadge, TemplateStatusBadge } from './template-badges';
@@ -22,7 +24,9 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
   const t = useTranslations('editor');
   const tt = useTranslations('templates');
   const tv = useTranslations('validation');
-  const format = useFormatter();
+  const formatDate = useDateTimeFormatter();
+  const commitMessage = useCommitMessageText();
+  const authorText = useAuthorText();
   const utils = trpc.useUtils();
   const editor = useRef<JsonEditorHandle>(null);
   const { data: current } = trpc.template.byId.useQuery({ templateId: initial.id }, { initialData: initial });
@@ -89,16 +93,16 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
         <div className="space-y-2">
           <Alert tone="error" title={t('conflictTitle')}>
             {t('conflictBody', {
-              author: conflict.latestAuthor ?? '—',
+              author: authorText(conflict.latestAuthor),
               version: conflict.latestVersion,
-              message: conflict.latestMessage,
+              message: commitMessage(conflict.latestMessage),
               base: base.version,
             })}
           </Alert>
           <TextDiff
             left={conflict.latestBody}
             right={body}
-            leftLabel={t('theirVersion', { version: conflict.latestVersion, author: conflict.latestAuthor ?? '—' })}
+            leftLabel={t('theirVersion', { version: conflict.latestVersion, author: authorText(conflict.latestAuthor) })}
             rightLabel={t('yourEdits')}
           />
           <div className="flex flex-wrap gap-2">
@@ -171,8 +175,8 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
           <p className="text-xs text-slate-500">
             {t('lastSaved', {
               version: current.latestVersion,
-              author: current.latest.authorName ?? '—',
-              when: format.dateTime(current.latest.createdAt, { dateStyle: 'medium', timeStyle: 'short' }),
+              author: authorText(current.latest.authorName),
+              when: formatDate(current.latest.createdAt),
             })}
           </p>
         </aside>

@@ -1,12 +1,13 @@
 import Link from 'next/link';
-import { getFormatter, getTranslations } from 'next-intl/server';
+import { getTranslations } from 'next-intl/server';
 import type { RouterOutputs } from '@/app/_trpc/react';
+import { DateTime } from '@/components/ui/date-time';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { AuthorName, CommitMessage } from './commit-message';
 import { RoleBadge, TemplateStatusBadge } from './template-badges';
 
 export async function TemplatesTable({ templates }: { templates: RouterOutputs['template']['list'] }) {
   const t = await getTranslations('templates');
-  const format = await getFormatter();
   if (templates.length === 0) {
     return <p className="rounded-md border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">{t('empty')}</p>;
   }
@@ -38,12 +39,14 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
             <Td>
               <TemplateStatusBadge valid={x.valid ?? false} />
             </Td>
-            <Td className="hidden max-w-xs truncate text-slate-600 md:table-cell">{x.message}</Td>
+            <Td className="hidden max-w-xs truncate text-slate-600 md:table-cell">
+              <CommitMessage message={x.message} />
+            </Td>
             <Td className="hidden text-xs whitespace-nowrap text-slate-600 sm:table-cell">
-              <time dateTime={x.updatedAt.toISOString()} title={format.dateTime(x.updatedAt, { dateStyle: 'medium', timeStyle: 'long' })}>
-                {format.relativeTime(x.updatedAt)}
-              </time>
-              {x.authorName ? <span className="block text-slate-500">{x.authorName}</span> : null}
+              <DateTime date={x.updatedAt} style="relative" />
+              <span className="block text-slate-500">
+                <AuthorName name={x.authorName} />
+              </span>
             </Td>
           </Tr>
         ))}

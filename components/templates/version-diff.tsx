@@ -2,6 +2,7 @@
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { Select } from '@/components/ui/field';
+import { useAuthorText, useCommitMessageText } from './commit-message';
 import { TextDiff } from './text-diff';
 
 interface Side {
@@ -14,9 +15,11 @@ interface Side {
 export function VersionDiff({ templateId, latestVersion, from, to }: { templateId: string; latestVersion: number; from: Side; to: Side }) {
   const t = useTranslations('history');
   const router = useRouter();
+  const commitMessage = useCommitMessageText();
+  const authorText = useAuthorText();
   const versions = Array.from({ length: latestVersion }, (_, i) => latestVersion - i);
   const go = (a: number, b: number) => router.push(`/templates/${templateId}/diff?from=${a}&to=${b}`);
-  const label = (s: Side) => t('sideLabel', { version: s.version, message: s.message, author: s.author ?? '—' });
+  const label = (s: Side) => t('sideLabel', { version: s.version, message: commitMessage(s.message), author: authorText(s.author) });
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2 text-sm">

@@ -2,11 +2,13 @@
 import { useState } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { trpc, type RouterOutputs } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { DateTime } from '@/components/ui/date-time';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
+import { useAuthorText, useCommitMessageText } from './commit-message';
 import { TemplateStatusBadge } from './template-badges';
 
 type Versions = RouterOutputs['template']['versions'];
@@ -23,7 +25,8 @@ export function VersionHistory({
   canRestore: boolean;
 }) {
   const t = useTranslations('history');
-  const format = useFormatter();
+  const commitMessage = useCommitMessageText();
+  const authorText = useAuthorText();
   const router = useRouter();
   // Default comparison: the latest against the one before it.
   const [from, setFrom] = useState(versions[1]?.version ?? versions[0]?.version ?? 1);
@@ -74,10 +77,10 @@ export function VersionHistory({
                 v{v.version}
                 {v.version === latestVersion ? <span className="ml-1 text-xs font-normal text-slate-500">({t('latest')})</span> : null}
               </Td>
-              <Td className="max-w-sm truncate">{v.message}</Td>
-              <Td className="hidden text-slate-600 sm:table-cell">{v.authorName ?? '—'}</Td>
+              <Td className="max-w-sm truncate">{commitMessage(v.message)}</Td>
+              <Td className="hidden text-slate-600 sm:table-cell">{authorText(v.authorName)}</Td>
               <Td className="hidden text-xs whitespace-nowrap text-slate-600 md:table-cell">
-                <time dateTime={v.createdAt.toISOString()}>{format.dateTime(v.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+                <DateTime date={v.createdAt} />
               </Td>
               <Td>
                 <TemplateStatusBadge valid={v.valid} />

@@ -32,6 +32,7 @@ CREATE TABLE "sign_in_throttles" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "audit_log" ALTER COLUMN "actor_email" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "base_images" ALTER COLUMN "status" SET DEFAULT 'available'::"public"."base_image_status";--> statement-breakpoint
 ALTER TABLE "base_images" ALTER COLUMN "status" SET DATA TYPE "public"."base_image_status" USING "status"::"public"."base_image_status";--> statement-breakpoint
 ALTER TABLE "inventory_syncs" ALTER COLUMN "trigger" SET DATA TYPE "public"."inventory_sync_trigger" USING "trigger"::"public"."inventory_sync_trigger";--> statement-breakpoint

@@ -12,7 +12,8 @@ export const auditLog = pgTable(
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
     actorId: text('actor_id').references(() => users.id, { onDelete: 'set null' }),
     // Kept as text as well, so the trail still names who did it after a user is deleted.
-    actorEmail: text('actor_email').notNull(),
+    // Null (with a null actor_id) means the console itself acted: first-start seeding, schedules.
+    actorEmail: text('actor_email'),
     action: text('action').notNull(),
     targetType: text('target_type').notNull(),
     targetId: text('target_id').notNull(),

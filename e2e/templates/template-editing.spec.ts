@@ -140,7 +140,7 @@ test.describe.serial('templates: create, validate, version, diff, conflicts, rol
     await expect(page.getByRole('table', { name: 'Users' })).toContainText('vera@rome.test');
     await screenshots(page, 'settings-users');
     await page.goto('/settings/audit');
-    await expect(page.getByRole('table', { name: 'Audit log' })).toContainText('template.save');
+    await expect(page.getByRole('table', { name: 'Audit log' })).toContainText('Template version saved');
     await screenshots(page, 'settings-audit');
   });
 

@@ -12,7 +12,7 @@ const SELF_SERVICE_MUTATIONS: Record<string, string> = {
   'me.changePassword': 'everyone changes their own password (the current one is required)',
 };
 // Queries that are not for every reader.
-const ADMIN_QUERIES = ['user.list', 'audit.list'];
+const ADMIN_QUERIES = ['user.list', 'audit.list', 'audit.facets'];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(
   ([path, p]) => ({ path, type: p._def.type }),

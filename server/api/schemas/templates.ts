@@ -95,3 +95,22 @@ export const ZTemplateVersionRequest = z.object({ templateId: ZUuid, version: ZV
 export const ZValidateTemplateRequest = z.object({
   body: safeString({ max: MAX_TEMPLATE_BODY_LENGTH, tooLong: 'The template is larger than 512 KiB' }),
 });
+
+/**
+ * Commit messages the console writes itself. They are stored in English (the API and the
+ * CLI show them as they are) and translated for display through `systemCommitMessage`.
+ */
+export const SYSTEM_COMMIT_MESSAGES = {
+  example: () => 'Example template',
+  restore: (version: number) => `Restore version ${version}`,
+};
+
+export type TSystemCommitMessage = { key: 'example' } | { key: 'restore'; version: number };
+
+/** Which system message a stored commit message is, if any. */
+export function systemCommitMessage(message: string): TSystemCommitMessage | null {
+  if (message === SYSTEM_COMMIT_MESSAGES.example()) return { key: 'example' };
+  const restore = /^Restore version (\d{1,10})$/.exec(message);
+  if (restore) return { key: 'restore', version: Number(restore[1]) };
+  return null;
+}

@@ -62,7 +62,7 @@ const TOP_LEVEL_KEYS = [
 
 type ErrorName = ReturnType<typeof printParseErrorCode>;
 
-const SYNTAX_DETAIL: Record<ErrorName, string> = {
+export const SYNTAX_DETAIL: Record<ErrorName, string> = {
   InvalidSymbol: 'Unexpected character or word',
   InvalidNumberFormat: 'Invalid number',
   PropertyNameExpected: 'Expected a property name in double quotes',
@@ -123,7 +123,8 @@ export function validateTemplateText(text: string): TemplateValidation {
       code: 'JSON_SYNTAX',
       path: '$',
       message: 'The template could not be read (it is probably nested too deeply).',
-      params: { detail: err instanceof Error ? err.message : String(err) },
+      // `reason` picks the translated text (validation.JSON_SYNTAX.reasons.*); `detail` is the English.
+      params: { reason: 'TooDeep', detail: err instanceof Error ? err.message : String(err), line: 1, column: 1 },
     });
   }
   const issues = ctx.issues.sort((a, b) => a.from - b.from);
@@ -150,6 +151,11 @@ export function suggestUniqueBuilderNames<T extends object>(template: T): T {
 // ---------------------------------------------------------------------------
 // Syntax
 
+/** The code the UI translates (validation.JSON_SYNTAX.reasons.<code>) for a parser error. */
+export function syntaxReason(name: ErrorName): string {
+  return name === '<unknown ParseErrorCode>' ? 'Unknown' : name;
+}
+
 function reportSyntaxErrors(ctx: Context, errors: ParseError[]): void {
   const seen = new Set<number>();
   for (const e of errors) {
@@ -173,7 +179,8 @@ function reportSyntaxErrors(ctx: Context, errors: ParseError[]): void {
         : name === 'InvalidCommentToken'
           ? 'Packer JSON templates cannot contain comments; put notes in a top-level key starting with "_", e.g. "_comment": "…".'
           : undefined,
-      params: { detail, line, column },
+      // `reason` picks the translated text (validation.JSON_SYNTAX.reasons.*); `detail` is the English.
+      params: comma === undefined ? { reason: syntaxReason(name), detail, line, column } : { reason: 'TrailingComma', char: ctx.text[e.offset] ?? '', detail, line, column },
     });
   }
 }

@@ -9,15 +9,21 @@ export interface AuditEntry {
   details?: AuditDetails;
 }
 
-/** Changes no signed-in user made: operator commands run on the server (`npm run admin`). */
-export const SYSTEM_ACTOR = { id: null, email: 'system' } as const;
-export type AuditActor = Pick<Actor, 'id' | 'email'> | typeof SYSTEM_ACTOR;
+/**
+ * The console itself, for what nobody signed in did (first-start seeding, schedules, operator
+ * commands run on the server such as `npm run admin` and `npm run secrets`): stored with no
+ * actor id and no e-mail, and shown as "System".
+ */
+export const SYSTEM = null;
+/** The same, under the name the operator commands use. */
+export const SYSTEM_ACTOR = SYSTEM;
+export type AuditActor = Pick<Actor, 'id' | 'email'> | typeof SYSTEM;
 
 /** Written in the same transaction as the change it records, so neither exists without the other. */
 export async function recordAudit(tx: DbOrTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await tx.insert(tables.auditLog).values({
-    actorId: actor.id,
-    actorEmail: actor.email,
+    actorId: actor?.id ?? null,
+    actorEmail: actor?.email ?? null,
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,

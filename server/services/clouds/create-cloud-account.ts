@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import type { TCreateCloudAccountRequest } from '@/server/api/schemas/clouds';
-import type { Actor } from '@/server/lib/permissions';
 import { keyHint } from '@/server/lib/secrets';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit, type AuditActor } from '../audit/record-audit';
 import { nameTaken, withUniqueName } from '../unique-names';
 import { queueAccountSync } from './queue-inventory-sync';
 import { sealSecret } from './secret-box';
 
-export async function createCloudAccount(db: Db, actor: Actor, input: TCreateCloudAccountRequest, opts: { sandbox?: boolean; sync?: boolean } = {}) {
+/** `actor` is null (SYSTEM) for the sandbox accounts the console adds on first start. */
+export async function createCloudAccount(db: Db, actor: AuditActor, input: TCreateCloudAccountRequest, opts: { sandbox?: boolean; sync?: boolean } = {}) {
   const id = await db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: tables.cloudAccounts.id }).from(tables.cloudAccounts).where(eq(tables.cloudAccounts.name, input.name));
     if (taken) throw nameTaken('cloud_accounts_name_unique', input.name);
@@ -29,7 +29,7 @@ export async function createCloudAccount(db: Db, actor: Actor, input: TCreateClo
           syncIntervalMinutes: input.syncIntervalMinutes,
           enabled: input.enabled,
           sandbox: opts.sandbox ?? false,
-          createdBy: actor.id,
+          createdBy: actor?.id ?? null,
         })
         .returning({ id: tables.cloudAccounts.id }),
     );
@@ -43,6 +43,6 @@ export async function createCloudAccount(db: Db, actor: Actor, input: TCreateClo
     return row!.id;
   });
   // A new account's regions and base images are wanted right away.
-  if (opts.sync !== false && input.enabled) await queueAccountSync(db, { accountId: id, regions: 'all', trigger: 'account-created', requestedBy: actor.id });
+  if (opts.sync !== false && input.enabled) await queueAccountSync(db, { accountId: id, regions: 'all', trigger: 'account-created', requestedBy: actor?.id ?? undefined });
   return { id };
 }

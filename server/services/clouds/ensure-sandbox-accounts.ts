@@ -1,6 +1,6 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
-import type { Actor } from '@/server/lib/permissions';
+import { SYSTEM } from '../audit/record-audit';
 import { createCloudAccount } from './create-cloud-account';
 
 // The sandbox cloud's default accounts (see server/sandbox-cloud/accounts.ts): not secrets,
@@ -10,15 +10,12 @@ const SANDBOX = {
   aws: { keyId: 'AKIASANDBOX000000000', secret: 'sandbox-secret-key' },
 };
 
-/** On a console with no cloud accounts yet, adds one per cloud pointing at the embedded sandbox. */
+/** On a console with no cloud accounts yet, adds one per cloud pointing at the embedded sandbox, as the console itself (SYSTEM). */
 export async function ensureSandboxAccounts(db: Db, sandboxUrl: string): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(tables.cloudAccounts);
   if ((row?.n ?? 0) > 0) return 0;
-  const [admin] = await db.select().from(tables.users).where(eq(tables.users.role, 'admin')).orderBy(asc(tables.users.createdAt)).limit(1);
-  if (!admin) return 0;
-  const actor: Actor = { id: admin.id, email: admin.email, name: admin.name, role: 'admin' };
   const common = { environment: 'sandbox', imagePageSize: 20, syncConcurrency: 4, syncIntervalMinutes: 360, enabled: true };
-  await createCloudAccount(db, actor, { ...common, name: 'sandbox-ucloud', cloud: 'ucloud', ...SANDBOX.ucloud, endpoint: `${sandboxUrl}/ucloud` }, { sandbox: true });
-  await createCloudAccount(db, actor, { ...common, name: 'sandbox-aws', cloud: 'aws', ...SANDBOX.aws, endpoint: `${sandboxUrl}/ec2` }, { sandbox: true });
+  await createCloudAccount(db, SYSTEM, { ...common, name: 'sandbox-ucloud', cloud: 'ucloud', ...SANDBOX.ucloud, endpoint: `${sandboxUrl}/ucloud` }, { sandbox: true });
+  await createCloudAccount(db, SYSTEM, { ...common, name: 'sandbox-aws', cloud: 'aws', ...SANDBOX.aws, endpoint: `${sandboxUrl}/ec2` }, { sandbox: true });
   return 2;
 }

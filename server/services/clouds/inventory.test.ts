@@ -147,7 +147,7 @@ describe('cloud accounts and the base image inventory', () => {
         await api.cloudAccount.update({ id, cloud: 'aws', name: 'leak-check-2' }),
         await api.inventory.regions(),
         await api.inventory.syncs({ limit: 50 }),
-        await api.audit.list({ limit: 50 }),
+        await api.audit.list({ pageSize: 50 }),
       ];
       expect(test.ok).toBe(false);
     } finally {

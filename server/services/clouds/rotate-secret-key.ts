@@ -2,9 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import { AppError } from '@/server/lib/errors';
 import { deriveKey, seal, unseal } from '@/server/lib/secrets';
-
-/** The audit trail's actor for what the console does on its own or an operator does from a shell. */
-export const SYSTEM_ACTOR_EMAIL = 'system';
+import { recordAudit, SYSTEM } from '../audit/record-audit';
 
 export interface RotateResult {
   /** Accounts whose keys were re-encrypted. */
@@ -47,10 +45,8 @@ export async function rotateSecretKey(db: Db, opts: { from: string; to: string }
         .set({ keyIdSealed: seal(a.keyId, toKey), secretSealed: seal(a.secret, toKey) })
         .where(eq(tables.cloudAccounts.id, a.id));
     }
-    // The system, not a user: no actor id (the column is nullable for exactly this), e-mail "system".
-    await tx.insert(tables.auditLog).values({
-      actorId: null,
-      actorEmail: SYSTEM_ACTOR_EMAIL,
+    // An operator at a shell, not a signed-in user: the system.
+    await recordAudit(tx, SYSTEM, {
       action: 'secrets.rotate',
       targetType: 'secret_key',
       targetId: 'CONSOLE_SECRET_KEY',

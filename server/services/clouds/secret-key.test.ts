@@ -86,7 +86,7 @@ describe('cloud keys at rest: the key check and rotation', () => {
       expect(() => unseal(row.keyIdSealed, deriveKey(OLD))).toThrow();
     }
     const [audit] = await t.database.db.select().from(tables.auditLog).orderBy(desc(tables.auditLog.createdAt)).limit(1);
-    expect(audit).toMatchObject({ actorId: null, actorEmail: 'system', action: 'secrets.rotate', targetType: 'secret_key' });
+    expect(audit).toMatchObject({ actorId: null, actorEmail: null, action: 'secrets.rotate', targetType: 'secret_key' });
     expect(JSON.stringify(audit!.details)).not.toMatch(/secret"|key-id/);
 
     // The same key twice, or a wrong old key now, are refused.

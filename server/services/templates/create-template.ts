@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import type { TCreateTemplateRequest } from '@/server/api/schemas/templates';
-import type { Actor } from '@/server/lib/permissions';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit, type AuditActor } from '../audit/record-audit';
 import { nameTaken, withUniqueName } from '../unique-names';
 import { checkTemplateBody } from './write-template-version';
 
-export async function createTemplate(db: Db, actor: Actor, input: TCreateTemplateRequest) {
+/** `actor` is null (SYSTEM) for the examples the console seeds on first start. */
+export async function createTemplate(db: Db, actor: AuditActor, input: TCreateTemplateRequest) {
   const validation = checkTemplateBody(input.body, input.asDraft);
   return db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: tables.templates.id }).from(tables.templates).where(eq(tables.templates.name, input.name));
@@ -14,7 +14,7 @@ export async function createTemplate(db: Db, actor: Actor, input: TCreateTemplat
     const [template] = await withUniqueName('templates_name_unique', input.name, () =>
       tx
         .insert(tables.templates)
-        .values({ name: input.name, role: input.role, description: input.description, latestVersion: 1, createdBy: actor.id })
+        .values({ name: input.name, role: input.role, description: input.description, latestVersion: 1, createdBy: actor?.id ?? null })
         .returning({ id: tables.templates.id }),
     );
     await tx.insert(tables.templateVersions).values({
@@ -22,7 +22,7 @@ export async function createTemplate(db: Db, actor: Actor, input: TCreateTemplat
       version: 1,
       body: input.body,
       message: input.message,
-      authorId: actor.id,
+      authorId: actor?.id ?? null,
       valid: validation.ok,
       issues: validation.issues,
     });

@@ -1,5 +1,5 @@
 import type { Db } from '@/db';
-import type { TRestoreTemplateVersionRequest } from '@/server/api/schemas/templates';
+import { SYSTEM_COMMIT_MESSAGES, type TRestoreTemplateVersionRequest } from '@/server/api/schemas/templates';
 import type { Actor } from '@/server/lib/permissions';
 import { recordAudit } from '../audit/record-audit';
 import { getTemplateVersionOrThrow } from './get-template';
@@ -13,7 +13,7 @@ export async function restoreTemplateVersion(db: Db, actor: Actor, input: TResto
       templateId: input.templateId,
       baseVersion: input.baseVersion,
       body: old.body,
-      message: `Restore version ${input.version}`,
+      message: SYSTEM_COMMIT_MESSAGES.restore(input.version),
       // An old draft stays a draft when restored; it was already marked invalid.
       asDraft: !old.valid,
     });

@@ -70,7 +70,7 @@ describe.runIf(TEST_DRIVER === 'postgres')('npm run admin on PostgreSQL', () => 
       expect(row).toMatchObject({ role: 'admin', disabled: false });
       const audit = await db.select().from(tables.auditLog).where(eq(tables.auditLog.targetId, ops.id));
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ action: 'user.promote', actorId: null, actorEmail: 'system' });
+      expect(audit[0]).toMatchObject({ action: 'user.promote', actorId: null, actorEmail: null });
       expect(audit[0]!.details).toEqual({
         email: 'ops@rome.test',
         before: { role: 'viewer', disabled: false },
@@ -119,7 +119,7 @@ describe.runIf(TEST_DRIVER === 'pglite')('npm run admin on the embedded database
         const [row] = await reopened.db.select().from(tables.users).where(eq(tables.users.email, 'ops@rome.test'));
         expect(row).toMatchObject({ role: 'admin', disabled: false });
         const [audit] = await reopened.db.select().from(tables.auditLog).where(eq(tables.auditLog.action, 'user.promote'));
-        expect(audit).toMatchObject({ actorEmail: 'system', actorId: null });
+        expect(audit).toMatchObject({ actorEmail: null, actorId: null });
       } finally {
         await reopened.close();
       }

@@ -3,6 +3,7 @@ import { tables, type Db } from '@/db';
 import { checkPassword, describePasswordCheckInEnglish } from '@/server/api/schemas/password';
 import '@/server/api/schemas/password-dictionaries';
 import { generatePassword } from '@/server/lib/ids';
+import { recordAudit, SYSTEM } from '../audit/record-audit';
 import { lockAdminSet } from './admin-lock';
 import { insertUser } from './insert-user';
 
@@ -21,7 +22,8 @@ export class WeakAdminPasswordError extends Error {
 
 /**
  * On an empty database, creates the first admin. Returns the credentials when it made
- * one (the caller prints them once), or null when users already exist.
+ * one (the caller prints them once), or null when users already exist. The audit log credits
+ * the console itself (SYSTEM), since nobody was signed in.
  */
 export async function ensureInitialAdmin(
   db: Db,
@@ -38,7 +40,8 @@ export async function ensureInitialAdmin(
     const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(tables.users);
     if ((row?.n ?? 0) > 0) return null;
     const password = opts.password ?? generatePassword();
-    await insertUser(tx, { email, name: ADMIN_NAME, role: 'admin', password });
+    const id = await insertUser(tx, { email, name: ADMIN_NAME, role: 'admin', password });
+    await recordAudit(tx, SYSTEM, { action: 'user.create', targetType: 'user', targetId: id, details: { email, role: 'admin', initialAdmin: true } });
     return { email, password, generated: !opts.password };
   });
 }
