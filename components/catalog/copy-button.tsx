@@ -2,24 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslations } from 'next-intl';
 import { cn } from '@/components/ui/cn';
-
-/** Where the async clipboard is missing (an http:// console on a LAN address), the old way. */
-function copyWithSelection(text: string): boolean {
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.appendChild(area);
-  area.select();
-  try {
-    return document.execCommand('copy');
-  } catch {
-    return false;
-  } finally {
-    area.remove();
-  }
-}
+import { copyText } from '@/components/ui/copy-button';
 
 /** Copies a value and says "Copied" for a moment; fixed width so the row does not shift. */
 export function CopyButton({ value, label }: { value: string; label: string }) {
@@ -32,12 +15,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
   }, [state]);
 
   async function copy() {
-    try {
-      await navigator.clipboard.writeText(value);
-      setState('copied');
-    } catch {
-      setState(copyWithSelection(value) ? 'copied' : 'failed');
-    }
+    setState((await copyText(value)) ? 'copied' : 'failed');
   }
 
   return (

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { Button, type ButtonProps } from './button';
 
-async function copyText(text: string): Promise<boolean> {
+/** Copies text to the clipboard; true when it worked. */
+export async function copyText(text: string): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;
@@ -15,9 +16,13 @@ async function copyText(text: string): Promise<boolean> {
     area.style.opacity = '0';
     document.body.appendChild(area);
     area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    return ok;
+    try {
+      return document.execCommand('copy');
+    } catch {
+      return false;
+    } finally {
+      area.remove();
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { readBodyWithin } from '@/server/lib/read-body';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -43,8 +44,9 @@ export async function handleAuthRequest(req: Request, opts: AuthRequestOptions):
   const route = url.pathname.startsWith(AUTH_BASE_PATH) ? url.pathname.slice(AUTH_BASE_PATH.length) : null;
   if (!route || ALLOWED_ROUTES[route] !== req.method) return json(404, { code: 'NOT_FOUND', message: 'Not found.' });
 
-  const body = req.method === 'GET' ? null : await readBody(req);
-  if (body === TOO_LARGE) return json(413, { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' });
+  const bytes = req.method === 'GET' ? null : await readBodyWithin(req, MAX_BODY_BYTES);
+  if (req.method !== 'GET' && bytes === null) return json(413, { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' });
+  const body = bytes === null ? null : Buffer.from(bytes).toString('utf8');
 
   const headers = new Headers(req.headers);
   // better-auth reads the client address (rate limits, the session's ip) from this header
@@ -56,25 +58,6 @@ export async function handleAuthRequest(req: Request, opts: AuthRequestOptions):
   const auth = await getAuth();
   if (route !== '/sign-in/email') return auth.handler(forward(body));
   return signIn(body ?? '', headers.get('content-type') ?? '', forward, opts);
-}
-
-const TOO_LARGE = Symbol('too large');
-async function readBody(req: Request): Promise<string | typeof TOO_LARGE> {
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return TOO_LARGE;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 type Fields = Record<string, unknown>;
