@@ -6,7 +6,7 @@ import type { CloudKind, CloudProvider } from '@/server/clouds/provider';
 import type { StepReporter } from '../../runner/step';
 import type { ApiBudget } from '../../scheduler/api-budget';
 import { runParallel } from '../../scheduler/parallel';
-import { messageOf, runTags } from './names';
+import { imageTags, messageOf } from './names';
 import type { CopyFailure, ProducedImage } from './types';
 import { waitFor } from './wait';
 
@@ -42,7 +42,7 @@ export interface CopyOutcome {
 export async function copyToRegions(req: CopyRequest, started: ProducedImage[] = [], inflight: Set<Promise<unknown>> = new Set()): Promise<CopyOutcome> {
   const copies: ProducedImage[] = [];
   const failures: CopyFailure[] = [];
-  const tags = { ...req.tags, ...runTags(req.runId) };
+  const tags = imageTags(req.runId, req.tags);
   const outcomes = await runParallel(
     req.to,
     0,
@@ -53,11 +53,11 @@ export async function copyToRegions(req: CopyRequest, started: ProducedImage[] =
         req.log(`copying ${req.from.imageId} from ${req.from.region} to ${target.region}`);
         signal.throwIfAborted();
         const request = req.provider
-          .copyImage({ sourceRegion: req.from.region, sourceImageId: req.from.imageId, targetRegion: target.region, name: target.name, description: target.description, tags: { ...tags, Name: target.name } })
+          .copyImage({ sourceRegion: req.from.region, sourceImageId: req.from.imageId, targetRegion: target.region, name: target.name, description: target.description, tags })
           .then(({ imageId }) => {
             const accepted: ProducedImage = { region: target.region, imageId, ...(target.projectId ? { projectId: target.projectId } : {}) };
             started.push(accepted);
-            req.reporter.resourceCreated({ kind: 'image', id: imageId, region: target.region, tags: { ...tags, Name: target.name } });
+            req.reporter.resourceCreated({ kind: 'image', id: imageId, region: target.region, tags });
             return accepted;
           });
         inflight.add(request);

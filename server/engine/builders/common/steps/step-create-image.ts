@@ -1,6 +1,6 @@
 import type { Step } from '../../../runner/step';
 import { StepError } from '../../../runner/step';
-import { runTags } from '../names';
+import { imageTags } from '../names';
 import type { BuildEnv, HostBuildState } from '../types';
 
 export interface ImageRequest {
@@ -22,7 +22,7 @@ export function stepCreateImage<S extends HostBuildState>(env: BuildEnv, image: 
       const hostId = state.hostId;
       if (!hostId) throw new StepError(name, 'No host to make an image from.');
       const req = image(state);
-      const tags = { ...req.tags, ...runTags(env.runId), Name: req.name };
+      const tags = imageTags(env.runId, req.tags);
       log(`creating image ${req.name} from host ${hostId}`);
       signal.throwIfAborted();
       // Not aborted mid-flight (a cancelled create may still succeed); the cleanup waits for it.
