@@ -189,6 +189,49 @@ describe('image CLI', () => {
     expect(again.lines.join('\n')).toContain(`nothing of run ${runId} is left`);
   });
 
+  it("build prints the remote commands' stdout and stderr as indented output lines, never as ==> step lines", { timeout: 60_000 }, async () => {
+    const t = patchBuilders(loadSeed('rome-access'), {});
+    const template = { ...t, provisioners: [{ type: 'shell', inline: ['echo remote-out-line', 'echo remote-err-line >&2'] }], 'post-processors': [] };
+    await writeFile(join(dir, 'remote-output.json'), JSON.stringify(template));
+    const b = io();
+    const code = await main(['build', '--only', 'aws-us-east-1', join(dir, 'remote-output.json')], b);
+    expect(code, b.lines.concat(b.errors).join('\n')).toBe(0);
+    const all = [...b.lines, ...b.errors];
+    expect(all.filter((l) => l.includes('remote-out-line'))).toEqual(['    aws-us-east-1: remote-out-line']);
+    expect(all.filter((l) => l.includes('remote-err-line'))).toEqual(['    aws-us-east-1: remote-err-line']);
+    // The engine's own steps are still headlines.
+    expect(b.lines).toContain('==> aws-us-east-1: Provisioning…');
+  });
+
+  it('--help, -h and help print the usage with the commands, flags and environment variables, and exit 0', async () => {
+    for (const argv of [['--help'], ['-h'], ['help'], ['build', '--help'], ['cleanup', '-h']]) {
+      const h = io();
+      expect(await main(argv, h), argv.join(' ')).toBe(0);
+      const text = h.lines.join('\n');
+      expect(h.errors).toEqual([]);
+      for (const word of ['build', 'validate', 'inspect', 'copy', 'cleanup', '--only', '--machine-readable', '--offline', '--run-id']) expect(text).toContain(word);
+      for (const name of ['UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'UCLOUD_PROJECT_ID', 'UCLOUD_ENDPOINT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL_EC2', 'IMAGE_SSH_PORT', 'IMAGE_POLL_MS']) expect(text).toContain(name);
+    }
+    // No arguments at all: the usage on stderr and exit 2 (a usage error), as the usage says.
+    const none = io();
+    expect(await main([], none)).toBe(2);
+    expect(none.lines).toEqual([]);
+    expect(none.errors.join('\n')).toContain('usage: npm run image -- <command>');
+  });
+
+  it('`npm run image -- --help` prints the usage and exits 0', { timeout: 60_000 }, async () => {
+    const child = spawn('npm', ['run', 'image', '--', '--help'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('usage: npm run image -- <command>');
+    expect(stdout).toContain('AWS_ENDPOINT_URL_EC2');
+  });
+
   it('reports usage errors', async () => {
     const b = io();
     expect(await main(['copy', '--to', 'us-west-2'], b)).toBe(2);

@@ -1,14 +1,6 @@
-// `npm run image -- <command>`: Packer's command line over the engine.
-//   image build [--parallel-builds N] [--only a,b] [--except c] [--var k=v] [--var-file f.json]
-//               [--on-error cleanup|abort] [--fail-fast] [--machine-readable] template.json
-//   image validate template.json
-//   image inspect template.json
-//   image copy --from <region>:<image> --to r1,r2 --cloud ucloud|aws
-//   image cleanup --run-id ID[,ID…] [--cloud ucloud|aws] [--region r1,r2] [--include-images] [--dry-run]
-// Credentials come from the environment (UCLOUD_PUBLIC_KEY/UCLOUD_PRIVATE_KEY/UCLOUD_PROJECT_ID/
-// UCLOUD_ENDPOINT, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_ENDPOINT_URL_EC2); IMAGE_SSH_PORT
-// points SSH at the sandbox cloud's shared port (IMAGE_POLL_MS shortens polls for it). Ctrl-C cancels and waits for the cleanup; a
-// second Ctrl-C exits at once.
+// `npm run image -- <command>`: Packer's command line over the engine (build, validate, inspect,
+// copy, cleanup). USAGE below is the reference for its commands, flags and environment variables;
+// the README's "The image CLI" section repeats it with an example against the sandbox cloud.
 import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -33,15 +25,46 @@ export interface CliIo {
   exit?: (code: number) => never;
 }
 
-const USAGE = `usage:
+const USAGE = `usage: npm run image -- <command> [flags] [template.json]
+
+commands:
+  build     builds the template's images (Packer's \`packer build\`)
+  validate  checks the template, and with credentials the regions' facts (\`packer validate\`)
+  inspect   lists the template's variables, builders and provisioners (\`packer inspect\`)
+  copy      copies an existing image to other regions
+  cleanup   deletes what a killed build left: its hosts, EIPs, firewalls / security groups and key
+            pairs (images too with --include-images), in every region of the credentials unless --region
+
   image build [--parallel-builds N] [--only a,b] [--except c] [--var k=v] [--var-file f.json]
               [--on-error cleanup|abort] [--fail-fast] [--machine-readable] template.json
-  image validate [--offline] template.json
+  image validate [--offline] [--var k=v] [--var-file f.json] template.json
   image inspect template.json
-  image copy --from <region>:<image> --to r1,r2 --cloud ucloud|aws
+  image copy --from <region>:<image> --to r1,r2 --cloud ucloud|aws [--machine-readable]
   image cleanup --run-id ID[,ID…] [--cloud ucloud|aws] [--region r1,r2] [--include-images] [--dry-run]
-      deletes what a killed build left: its hosts, EIPs, firewalls / security groups and key pairs
-      (images too with --include-images), in every region of the credentials unless --region`;
+
+flags:
+  --parallel-builds N   builds at once (0, the default: all)
+  --only / --except     builders to run or skip, by name (comma-separated, repeatable)
+  --var k=v             sets a user variable (repeatable); --var-file f.json reads them from a file
+  --on-error            cleanup (default: delete the temporary resources) or abort (leave them)
+  --fail-fast           cancels the other builds when one fails
+  --machine-readable    Packer's machine-readable records instead of human lines
+  --offline             validate without asking the clouds (no region facts)
+  --dry-run             cleanup: only list what would be deleted
+  -h, --help            prints this text and exits 0 (no arguments: this text on stderr, exit 2)
+
+environment:
+  UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY   UCloud API keys (ucloud-uhost builders)
+  UCLOUD_PROJECT_ID                       UCloud project (default: the account's default project)
+  UCLOUD_ENDPOINT                         UCloud API endpoint (e.g. the sandbox's http://127.0.0.1:4600/ucloud)
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+                                          AWS keys (amazon-ebs builders)
+  AWS_ENDPOINT_URL_EC2                    EC2 API endpoint (e.g. the sandbox's http://127.0.0.1:4600/ec2)
+  IMAGE_SSH_PORT                          SSH port of every host (the sandbox's shared port, e.g. 2222)
+  IMAGE_POLL_MS                           poll interval in ms (short for the sandbox, e.g. 50)
+  Templates read any other variable with {{env \`NAME\`}}.
+
+Ctrl-C (or SIGTERM) cancels a build and waits for its cleanup; a second Ctrl-C exits at once.`;
 
 class UsageError extends Error {}
 
@@ -52,6 +75,9 @@ interface ParsedArgs {
 }
 
 const BOOL_FLAGS = new Set(['fail-fast', 'machine-readable', 'help', 'offline', 'dry-run', 'include-images']);
+/** `-h` is short for `--help`; `image help`, `image --help` and `image -h` all print the usage. */
+const FLAG_ALIASES: Record<string, string> = { h: 'help' };
+const HELP_WORDS = new Set(['help', '--help', '-h']);
 
 function parseArgs(args: string[]): ParsedArgs {
   const flags = new Map<string, string[]>();
@@ -65,7 +91,8 @@ function parseArgs(args: string[]): ParsedArgs {
     }
     const body = a.replace(/^--?/, '');
     const eq = body.indexOf('=');
-    const name = eq >= 0 ? body.slice(0, eq) : body;
+    const raw = eq >= 0 ? body.slice(0, eq) : body;
+    const name = FLAG_ALIASES[raw] ?? raw;
     if (BOOL_FLAGS.has(name)) {
       bools.add(name);
       continue;
@@ -194,9 +221,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     const parsed = parseArgs(rest);
-    if (!command || parsed.bools.has('help')) {
+    if (!command) {
+      io.err(USAGE);
+      return 2;
+    }
+    if (HELP_WORDS.has(command) || parsed.bools.has('help')) {
       io.out(USAGE);
-      return command ? 0 : 1;
+      return 0;
     }
     switch (command) {
       case 'validate':

@@ -34,7 +34,13 @@ export interface UiLine {
   kind: 'say' | 'message' | 'error';
   target: string;
   text: string;
+  /** A line a remote command printed: always indented (`    name: line`), never a `==>` headline, stderr included. */
+  remote?: boolean;
 }
+
+/** Output of a command on the host: stdout, and stderr of the provision step (the engine's own stderr lines are errors). */
+const isRemoteOutput = (event: Extract<RunEvent, { type: 'log' }>): boolean =>
+  event.stream === 'stdout' || (event.stream === 'stderr' && event.step === 'provision' && event.phase === 'run');
 
 /** What one event shows, for a build called `name` (null: nothing worth a line). */
 export function describeEvent(event: RunEvent, name: string): UiLine | null {
@@ -46,6 +52,8 @@ export function describeEvent(event: RunEvent, name: string): UiLine | null {
       if (event.ok) return null;
       return { kind: 'error', target: name, text: event.phase === 'run' ? `Error: ${event.error?.userMessage ?? event.error?.message ?? 'failed'}` : `Cleanup of ${event.step} failed: ${event.error?.message ?? ''}` };
     case 'log':
+      // Remote stderr keeps Packer's `error` ui type (machine-readable) but reads as output, not a step.
+      if (isRemoteOutput(event)) return { kind: event.stream === 'stderr' ? 'error' : 'message', target: name, text: event.text, remote: true };
       return { kind: event.stream === 'stderr' ? 'error' : 'message', target: name, text: event.text };
     case 'resource-created':
       return { kind: 'message', target: name, text: `Created ${event.kind} ${event.id} in ${event.region}` };
@@ -64,9 +72,9 @@ export function describeEvent(event: RunEvent, name: string): UiLine | null {
   }
 }
 
-/** `==> name: text` for headlines and errors, `    name: text` for details (Packer's layout). */
+/** `==> name: text` for headlines and errors, `    name: text` for details and remote output (Packer's layout). */
 export function humanLine(line: UiLine): string {
-  return line.kind === 'message' ? `    ${line.target}: ${line.text}` : `==> ${line.target}: ${line.text}`;
+  return line.kind === 'message' || line.remote ? `    ${line.target}: ${line.text}` : `==> ${line.target}: ${line.text}`;
 }
 
 export function escapeMachine(data: string): string {
