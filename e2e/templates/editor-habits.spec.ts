@@ -165,4 +165,30 @@ test.describe.serial('templates: editor habits', () => {
     await folded.scrollIntoViewIfNeeded();
     await screenshots(page, 'editor-diff-folded');
   });
+
+  test('restoring a version asks with the console dialog, not window.confirm', async ({ page }) => {
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.type());
+      void d.dismiss();
+    });
+    await openSeededTemplate(page);
+    await page.goto(`${templateUrl}/history`);
+    const rows = page.getByRole('table', { name: 'Version history' }).getByRole('row');
+    const before = await rows.count();
+    expect(before).toBeGreaterThan(2);
+    await rows.last().getByRole('button', { name: 'Restore' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Restore' });
+    await expect(confirm).toContainText('Restore version 1?');
+    await screenshots(page, 'history-restore-dialog');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(confirm).toBeHidden();
+    await expect(rows).toHaveCount(before);
+
+    await rows.last().getByRole('button', { name: 'Restore' }).click();
+    await confirm.getByRole('button', { name: 'Restore' }).click();
+    await expect(page).toHaveURL(new RegExp(`${templateUrl}$`));
+    await expect(page.getByText(`Editing from version ${before}`)).toBeVisible();
+    expect(dialogs).toEqual([]);
+  });
 });
