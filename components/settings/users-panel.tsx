@@ -6,6 +6,7 @@ import { trpc, type RouterOutputs } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyButton } from '@/components/ui/copy-button';
 import { DateTime } from '@/components/ui/date-time';
 import { Dialog } from '@/components/ui/dialog';
@@ -25,6 +26,7 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
   const { data: users } = trpc.user.list.useQuery(undefined, { initialData: initialUsers });
   const [creating, setCreating] = useState(false);
   const [selfDemotion, setSelfDemotion] = useState<Role | null>(null);
+  const [confirmReset, setConfirmReset] = useState<{ id: string; email: string } | null>(null);
   const passwords = useOneTimePasswords(currentUserId);
   const update = trpc.user.update.useMutation({ onSuccess: () => utils.user.list.invalidate() });
   const reset = trpc.user.resetPassword.useMutation();
@@ -90,11 +92,7 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
                 <Button
                   size="sm"
                   disabled={reset.isPending}
-                  onClick={async () => {
-                    if (!window.confirm(t('resetConfirm', { email: u.email }))) return;
-                    const { password } = await reset.mutateAsync({ id: u.id });
-                    passwords.add({ email: u.email, password, reason: 'reset' });
-                  }}
+                  onClick={() => setConfirmReset({ id: u.id, email: u.email })}
                 >
                   {t('resetPassword')}
                 </Button>
@@ -108,6 +106,23 @@ export function UsersPanel({ initialUsers, currentUserId }: { initialUsers: User
           ))}
         </tbody>
       </Table>
+      <ConfirmDialog
+        open={confirmReset !== null}
+        title={t('resetPassword')}
+        confirmLabel={t('resetPassword')}
+        cancelLabel={t('cancel')}
+        danger
+        onCancel={() => setConfirmReset(null)}
+        onConfirm={async () => {
+          const target = confirmReset;
+          setConfirmReset(null);
+          if (!target) return;
+          const { password } = await reset.mutateAsync({ id: target.id });
+          passwords.add({ email: target.email, password, reason: 'reset' });
+        }}
+      >
+        {confirmReset ? t('resetConfirm', { email: confirmReset.email }) : null}
+      </ConfirmDialog>
       <CreateUserDialog
         open={creating}
         onClose={() => setCreating(false)}

@@ -11,6 +11,7 @@ import { TEMPLATE_ROLES, ZCreateTemplateRequest } from '@/server/api/schemas/tem
 import { IssueList, translateIssue } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 import { useTemplateValidation } from './use-template-validation';
+import { UnsavedChangesDialog } from './unsaved-changes-dialog';
 import { useUnsavedChangesGuard } from './use-unsaved-changes-guard';
 
 // A starting point that passes validation: one builder per cloud, uniquely named.
@@ -51,7 +52,7 @@ export function NewTemplateForm() {
   const [description, setDescription] = useState('');
   const [body, setBody] = useState(STARTER);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string | undefined>>({});
-  useUnsavedChangesGuard(body !== STARTER || name !== '');
+  const leaveGuard = useUnsavedChangesGuard(body !== STARTER || name !== '');
 
   const { issues, pending } = useTemplateValidation(body);
   const marks = useMemo(() => issues.map((i) => ({ from: i.from, to: i.to, message: translateIssue(tv, i) })), [issues, tv]);
@@ -121,6 +122,7 @@ export function NewTemplateForm() {
           </section>
         </aside>
       </div>
+      <UnsavedChangesDialog guard={leaveGuard} />
     </form>
   );
 }

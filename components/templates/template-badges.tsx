@@ -9,6 +9,13 @@ export function TemplateStatusBadge({ valid }: { valid: boolean }) {
   return valid ? <Badge tone="green">{t('valid')}</Badge> : <Badge tone="amber">{t('invalidDraft')}</Badge>;
 }
 
+/** What the editor shows: unsaved text and how many problems the live check found in it. */
+export function EditorStatusBadge({ checking, problems }: { checking: boolean; problems: number }) {
+  const t = useTranslations('editor.status');
+  if (checking) return <Badge tone="neutral">{t('checking')}</Badge>;
+  return <Badge tone={problems > 0 ? 'amber' : 'blue'}>{t('unsaved', { count: problems })}</Badge>;
+}
+
 const ROLE_TONES: Record<TemplateRole, Tone> = { access: 'blue', forwarding: 'violet', other: 'neutral' };
 
 export function RoleBadge({ role }: { role: TemplateRole }) {

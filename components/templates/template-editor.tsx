@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { trpc, type RouterOutputs } from '@/app/_trpc/react';
@@ -12,9 +12,10 @@ import { ZTemplateBody } from '@/server/api/schemas/templates';
 import { useAuthorText, useCommitMessageText } from './commit-message';
 import { IssueList, translateIssue } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
-import { RoleBadge, TemplateStatusBadge } from './template-badges';
+import { EditorStatusBadge, RoleBadge, TemplateStatusBadge } from './template-badges';
 import { TextDiff } from './text-diff';
 import { useTemplateValidation } from './use-template-validation';
+import { UnsavedChangesDialog } from './unsaved-changes-dialog';
 import { useUnsavedChangesGuard } from './use-unsaved-changes-guard';
 
 type Template = RouterOutputs['template']['byId'];
@@ -39,7 +40,20 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
   // The text the shared schema refused (NUL, lone surrogates, size): shown until it changes.
   const [refusedBody, setRefusedBody] = useState<string | null>(null);
   const dirty = body !== base.body;
-  useUnsavedChangesGuard(dirty);
+  const leaveGuard = useUnsavedChangesGuard(dirty);
+  // The latest text and message, written on every change: a Ctrl+S pressed right after a
+  // keystroke must save what is on screen even before React has re-rendered with it.
+  const bodyRef = useRef(body);
+  const messageRef = useRef(message);
+  const messageInput = useRef<HTMLInputElement>(null);
+  const edit = useCallback((value: string) => {
+    bodyRef.current = value;
+    setBody(value);
+  }, []);
+  const load = (value: string) => {
+    bodyRef.current = value;
+    setBody(value);
+  };
 
   const { issues, pending: validating } = useTemplateValidation(body);
   const marks = useMemo(() => issues.map((i) => ({ from: i.from, to: i.to, message: translateIssue(tv, i) })), [issues, tv]);
@@ -64,14 +78,37 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
   }, [dirty]);
 
   const canSave = canEdit && dirty && message.trim().length > 0 && !save.isPending && !validating;
-  const submit = () => {
-    if (!canSave) return;
+
+  // A save request (button, Enter, Ctrl+S / ⌘S anywhere) waits until React holds the latest
+  // text and its check has answered, then saves exactly that text: never swallowed, never stale.
+  const [saveRequested, setSaveRequested] = useState(false);
+  const requestSave = useCallback(() => setSaveRequested(true), []);
+  useEffect(() => {
+    if (!saveRequested) return;
+    if (bodyRef.current !== body || messageRef.current !== message || validating) return;
+    setSaveRequested(false);
+    if (!canEdit || !dirty || save.isPending) return;
+    if (message.trim().length === 0) {
+      messageInput.current?.focus();
+      return;
+    }
     if (!ZTemplateBody.safeParse(body).success) {
       setRefusedBody(body);
       return;
     }
     save.mutate({ templateId: initial.id, baseVersion: base.version, body, message, asDraft: invalid });
-  };
+  }, [saveRequested, body, message, validating, canEdit, dirty, save, initial.id, base.version, invalid]);
+
+  useEffect(() => {
+    if (!canEdit) return;
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 's') return;
+      e.preventDefault();
+      requestSave();
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, [canEdit, requestSave]);
 
   const bodyError = refusedBody === body || refusedFields(save.error?.data).has('body') ? tt('fieldErrors.body') : null;
   const saveError = bodyError ?? (save.error && appErrorOf(save.error.data)?.appCode !== 'TEMPLATE_VERSION_CONFLICT' ? save.error.message : null);
@@ -81,8 +118,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <RoleBadge role={initial.role} />
         <span className="text-slate-600">{t('editingVersion', { version: base.version })}</span>
-        <TemplateStatusBadge valid={base.valid} />
-        {dirty ? <span className="text-xs font-medium text-amber-700">{t('unsaved')}</span> : null}
+        {dirty ? <EditorStatusBadge checking={validating} problems={issues.length} /> : <TemplateStatusBadge valid={base.valid} />}
         <span className="flex-1" />
         <Link className="text-sm text-blue-700 hover:underline" href={`/templates/${initial.id}/history`}>
           {t('history')}
@@ -109,7 +145,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
             <Button
               onClick={() => {
                 setBase({ version: conflict.latestVersion, body: conflict.latestBody, valid: conflict.latestValid });
-                setBody(conflict.latestBody);
+                load(conflict.latestBody);
                 setConflict(null);
                 save.reset();
               }}
@@ -134,8 +170,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
         <JsonEditor
           ref={editor}
           value={body}
-          onChange={canEdit ? setBody : undefined}
-          onSave={submit}
+          onChange={canEdit ? edit : undefined}
           marks={marks}
           readOnly={!canEdit}
           label={t('editorLabel', { name: initial.name })}
@@ -147,11 +182,22 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
               className="space-y-2 rounded-md border border-slate-200 bg-white p-3"
               onSubmit={(e) => {
                 e.preventDefault();
-                submit();
+                requestSave();
               }}
             >
               <Field label={t('commitMessage')} hint={t('commitHint')}>
-                {(p) => <Input {...p} value={message} onChange={(e) => setMessage(e.target.value)} maxLength={500} />}
+                {(p) => (
+                  <Input
+                    {...p}
+                    ref={messageInput}
+                    value={message}
+                    onChange={(e) => {
+                      messageRef.current = e.target.value;
+                      setMessage(e.target.value);
+                    }}
+                    maxLength={500}
+                  />
+                )}
               </Field>
               {invalid ? <p className="text-xs text-amber-800">{t('draftWarning')}</p> : null}
               <Button type="submit" variant="primary" className="w-full" disabled={!canSave}>
@@ -181,6 +227,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
           </p>
         </aside>
       </div>
+      <UnsavedChangesDialog guard={leaveGuard} />
     </div>
   );
 }

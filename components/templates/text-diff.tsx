@@ -5,6 +5,28 @@ import { json } from '@codemirror/lang-json';
 import { EditorState } from '@codemirror/state';
 import { EditorView, lineNumbers } from '@codemirror/view';
 
+/*
+ * @codemirror/merge draws the folded-lines bar with "⦚" (U+299A) before and after its text, a
+ * glyph Debian's Chromium fonts lack (it renders as a missing-glyph box). An inline SVG (two
+ * chevrons, "unfold") needs no font at all.
+ */
+const UNFOLD_ICON = `url("data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" fill="none" stroke="#64748b" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round"><path d="M3 4.5 6 1.5 9 4.5M3 7.5 6 10.5 9 7.5"/></svg>',
+)}")`;
+const foldMarkerTheme = EditorView.theme({
+  '.cm-collapsedLines': { display: 'flex', alignItems: 'center', gap: '6px', fontFamily: 'inherit' },
+  '.cm-collapsedLines:before, .cm-collapsedLines:after': {
+    content: '""',
+    display: 'inline-block',
+    width: '12px',
+    height: '12px',
+    margin: '0',
+    backgroundImage: UNFOLD_ICON,
+    backgroundRepeat: 'no-repeat',
+    backgroundSize: '12px 12px',
+  },
+});
+
 /** Side-by-side, read-only diff of two template bodies. */
 export function TextDiff({
   left,
@@ -28,6 +50,7 @@ export function TextDiff({
         EditorView.editable.of(false),
         EditorState.readOnly.of(true),
         EditorView.lineWrapping,
+        foldMarkerTheme,
         EditorView.contentAttributes.of({ 'aria-label': label }),
       ],
     });

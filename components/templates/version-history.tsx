@@ -6,6 +6,7 @@ import { useTranslations } from 'next-intl';
 import { trpc, type RouterOutputs } from '@/app/_trpc/react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { DateTime } from '@/components/ui/date-time';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { useAuthorText, useCommitMessageText } from './commit-message';
@@ -31,6 +32,7 @@ export function VersionHistory({
   // Default comparison: the latest against the one before it.
   const [from, setFrom] = useState(versions[1]?.version ?? versions[0]?.version ?? 1);
   const [to, setTo] = useState(versions[0]?.version ?? 1);
+  const [confirmRestore, setConfirmRestore] = useState<number | null>(null);
   const restore = trpc.template.restore.useMutation({
     onSuccess: () => {
       router.push(`/templates/${templateId}`);
@@ -90,11 +92,7 @@ export function VersionHistory({
                   <Button
                     size="sm"
                     disabled={restore.isPending}
-                    onClick={() => {
-                      if (window.confirm(t('restoreConfirm', { version: v.version, next: latestVersion + 1 }))) {
-                        restore.mutate({ templateId, version: v.version, baseVersion: latestVersion });
-                      }
-                    }}
+                    onClick={() => setConfirmRestore(v.version)}
                   >
                     {t('restore')}
                   </Button>
@@ -104,6 +102,19 @@ export function VersionHistory({
           ))}
         </tbody>
       </Table>
+      <ConfirmDialog
+        open={confirmRestore !== null}
+        title={t('restore')}
+        confirmLabel={t('restore')}
+        cancelLabel={t('cancel')}
+        onCancel={() => setConfirmRestore(null)}
+        onConfirm={() => {
+          if (confirmRestore !== null) restore.mutate({ templateId, version: confirmRestore, baseVersion: latestVersion });
+          setConfirmRestore(null);
+        }}
+      >
+        {confirmRestore !== null ? t('restoreConfirm', { version: confirmRestore, next: latestVersion + 1 }) : null}
+      </ConfirmDialog>
     </div>
   );
 }
