@@ -14,7 +14,10 @@ export function IssueList({ issues, onReveal }: { issues: Issue[]; onReveal?: (o
   return (
     <ul aria-label={t('issues')} className="space-y-2">
       {issues.map((issue, i) => (
-        <li key={`${issue.code}-${issue.path}-${i}`} className="rounded border border-red-200 bg-red-50/60 p-2 text-sm">
+        <li
+          key={`${issue.code}-${issue.path}-${i}`}
+          className={issue.severity === 'warning' ? 'rounded border border-amber-200 bg-amber-50/60 p-2 text-sm' : 'rounded border border-red-200 bg-red-50/60 p-2 text-sm'}
+        >
           <button
             type="button"
             className="block w-full text-left"
@@ -49,7 +52,9 @@ export function translateIssue(tv: Tv, issue: Issue): string {
 function translateHint(tv: Tv, issue: Issue): string {
   const specific = issue.code === 'JSON_SYNTAX' ? syntaxKey(issue, 'hints') : undefined;
   if (specific && tv.has(specific)) return tv(specific);
-  return tv.has(`${issue.code}.hint`) ? tv(`${issue.code}.hint`, issue.params) : (issue.hint ?? '');
+  // Some codes have no translated hint (their English hint names concrete fixes); they show the engine's.
+  const key = `${issue.code}.hint` as Parameters<Tv>[0];
+  return tv.has(key) ? tv(key, issue.params) : (issue.hint ?? '');
 }
 
 /** validation.JSON_SYNTAX.<group>.<reason> for a syntax issue's reason code. */

@@ -22,6 +22,8 @@ export interface TemplateIssue {
   /** UTF-16 offsets into the source text, as editors (CodeMirror) count them. */
   from: number;
   to: number;
+  /** 'warning': reported, but the template stays valid (e.g. a region whose facts are not known yet). Absent: an error. */
+  severity?: 'warning';
 }
 
 /**
@@ -43,7 +45,13 @@ export type TemplateCheckIssueCode =
   | 'BUILD_FILTER_UNKNOWN_BUILDER' | 'FILE_PATH_NOT_ALLOWED' | 'FILE_NOT_FOUND'
   // what the target regions can run (field problems #2, #3)
   | 'REGION_UNKNOWN' | 'ZONE_UNKNOWN' | 'COPY_REGION_UNKNOWN' | 'BOOT_DISK_TYPE_UNAVAILABLE'
-  | 'BOOT_DISK_TYPE_MACHINE_MISMATCH' | 'INSTANCE_TYPE_UNAVAILABLE' | 'IMAGE_HOST_TYPE_MISMATCH';
+  | 'BOOT_DISK_TYPE_MACHINE_MISMATCH' | 'INSTANCE_TYPE_UNAVAILABLE' | 'IMAGE_HOST_TYPE_MISMATCH'
+  | 'IMAGE_NOT_FOUND' | 'IMAGE_REMOVED'
+  // a warning: the console has not synced this region, so its facts were not checked
+  | 'REGION_NOT_SYNCED';
+
+/** Codes reported as warnings: they never make a template invalid. */
+export const WARNING_CODES: readonly TemplateCheckIssueCode[] = ['REGION_NOT_SYNCED'];
 
 /** An issue of checkTemplate: the same shape as TemplateIssue, with the wider set of codes. */
 export type TemplateCheckIssue = Omit<TemplateIssue, 'code'> & { code: TemplateIssueCode | TemplateCheckIssueCode };
