@@ -153,7 +153,7 @@ function regionsOf(b: Record<string, unknown>): string[] {
  * field problems #2 and #3 before a build. A cloud whose facts cannot be read (no credentials,
  * an error) is reported region by region in `unchecked`, never silently passed.
  */
-async function liveCapabilities(text: string, io: CliIo): Promise<{ context: CapabilityContext; unchecked: string[] }> {
+export async function liveCapabilities(text: string, io: CliIo): Promise<{ context: CapabilityContext; unchecked: string[] }> {
   let builders: Record<string, unknown>[] = [];
   try {
     const json = JSON.parse(text) as { builders?: unknown };
