@@ -2,6 +2,7 @@
 // the region facts of the synced inventory, and give the same codes as the image CLI's validate
 // (which asks the clouds) for the field problems of issue 8.
 import { readFileSync } from 'node:fs';
+import { IntlMessageFormat } from 'intl-messageformat';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '@/server/api/root';
@@ -11,6 +12,8 @@ import { startBoss } from '@/server/jobs/boss';
 import { setBoss } from '@/server/jobs/enqueue';
 import { AppError } from '@/server/lib/errors';
 import type { Actor } from '@/server/lib/permissions';
+import en from '@/server/i18n/messages/en.json';
+import zh from '@/server/i18n/messages/zh-CN.json';
 import { startSandboxCloud, type SandboxCloud } from '@/server/sandbox-cloud/server';
 import { makeActor } from '@/server/testing/actors';
 import { createTestDatabase, type TestDatabase } from '@/server/testing/test-db';
@@ -28,6 +31,20 @@ function patched(index: 0 | 1, patch: Record<string, unknown>): string {
   const t = access();
   t.builders[index] = { ...t.builders[index], ...patch };
   return JSON.stringify(t, null, 2);
+}
+
+/** The editor translates every issue by its code and params: both languages must format it. */
+function expectTranslatable(issues: { code: string; params: Record<string, string | number> }[]) {
+  for (const issue of issues) {
+    for (const [lang, tree] of [['en', en], ['zh-CN', zh]] as const) {
+      const texts = (tree.validation as Record<string, Record<string, unknown> | undefined>)[issue.code];
+      expect(typeof texts?.['message'], `${lang} validation.${issue.code}.message`).toBe('string');
+      for (const part of ['message', 'hint']) {
+        const text = texts?.[part];
+        if (typeof text === 'string') expect(() => new IntlMessageFormat(text, lang).format(issue.params), `${lang} ${issue.code}.${part}`).not.toThrow();
+      }
+    }
+  }
 }
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
@@ -117,6 +134,7 @@ describe('the template check on the synced inventory', () => {
       expect(hit!.path, c.name).toBe(c.path);
       expect(hit!.line, c.name).toBeGreaterThan(1);
       expect(hit!.column, c.name).toBeGreaterThan(0);
+      expectTranslatable(res.issues);
 
       const refused = await appError(createTemplate(t.database.db, builder, { name: `bad-${n}`, role: 'access', description: '', body: c.body, message: 'x', asDraft: false }));
       expect(refused.code, c.name).toBe('TEMPLATE_INVALID');
@@ -137,6 +155,7 @@ describe('the template check on the synced inventory', () => {
     const warning = res.issues.find((i) => i.code === 'REGION_NOT_SYNCED');
     expect(warning?.path).toBe('$.builders[0].region');
     expect(warning?.severity).toBe('warning');
+    expectTranslatable(res.issues);
     expect(res.issues.filter((i) => i.severity !== 'warning')).toEqual([]);
     expect(res.ok).toBe(true);
   });
