@@ -43,7 +43,8 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
 
   const { issues, pending: validating } = useTemplateValidation(body);
   const marks = useMemo(() => issues.map((i) => ({ from: i.from, to: i.to, message: translateIssue(tv, i) })), [issues, tv]);
-  const invalid = issues.length > 0;
+  // Warnings (a region not synced yet) keep a template valid; only errors make a draft.
+  const invalid = issues.some((i) => i.severity !== 'warning');
 
   const save = trpc.template.save.useMutation({
     onSuccess: async (result) => {
