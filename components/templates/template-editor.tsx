@@ -168,7 +168,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
             <h2 className="mb-2 flex items-center justify-between text-sm font-semibold">
               {t('issues')}
               <span className="text-xs font-normal text-slate-500">
-                {validating ? t('checking') : t('issueCount', { count: issues.length })}
+                {validating ? t('checking') : t('issueCount', { count: issues.filter((i) => i.severity !== 'warning').length })}
               </span>
             </h2>
             <IssueList issues={issues} onReveal={(offset) => editor.current?.reveal(offset)} />
