@@ -3,8 +3,10 @@
 // (which asks the clouds) for the field problems of issue 8.
 import { readFileSync } from 'node:fs';
 import { IntlMessageFormat } from 'intl-messageformat';
+import { and, eq } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '@/db';
 import { createCaller } from '@/server/api/root';
 import { liveCapabilities } from '@/server/engine/cli';
 import { checkTemplate } from '@/server/engine/template/check-template';
@@ -158,6 +160,20 @@ describe('the template check on the synced inventory', () => {
     expectTranslatable(res.issues);
     expect(res.issues.filter((i) => i.severity !== 'warning')).toEqual([]);
     expect(res.ok).toBe(true);
+  });
+
+  it('a base image the last sync no longer saw is IMAGE_REMOVED on its builder', async () => {
+    const caller = createCaller({ db: t.database.db, actor: builder });
+    const where = and(eq(tables.baseImages.cloud, 'ucloud'), eq(tables.baseImages.region, 'cn-bj2'), eq(tables.baseImages.imageId, 'uimage-vmy3ld'));
+    await t.database.db.update(tables.baseImages).set({ status: 'removed', removedAt: new Date() }).where(where);
+    try {
+      const res = await caller.template.validate({ body: seedText('rome-access') });
+      expect(res.ok).toBe(false);
+      expect(res.issues.map((i) => [i.code, i.path])).toEqual([['IMAGE_REMOVED', '$.builders[0].source_image_id']]);
+      expectTranslatable(res.issues);
+    } finally {
+      await t.database.db.update(tables.baseImages).set({ status: 'available', removedAt: null }).where(where);
+    }
   });
 
   it('the CLI with its cloud-built context and the console with the inventory give the same codes', async () => {
