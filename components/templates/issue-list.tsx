@@ -8,28 +8,34 @@ export type Issue = RouterOutputs['template']['validate']['issues'][number];
 export function IssueList({ issues, onReveal }: { issues: Issue[]; onReveal?: (offset: number) => void }) {
   const t = useTranslations('editor');
   const tv = useTranslations('validation');
-  if (issues.length === 0) {
-    return <p className="text-sm text-emerald-700">{t('noIssues')}</p>;
-  }
+  // Warnings (a region not synced yet) are listed, but they are not problems: the template is valid.
+  const none = <p className="text-sm text-emerald-700">{t('noIssues')}</p>;
+  if (issues.length === 0) return none;
   return (
-    <ul aria-label={t('issues')} className="space-y-2">
-      {issues.map((issue, i) => (
-        <li key={`${issue.code}-${issue.path}-${i}`} className="rounded border border-red-200 bg-red-50/60 p-2 text-sm">
-          <button
-            type="button"
-            className="block w-full text-left"
-            onClick={() => onReveal?.(issue.from)}
-            title={t('jumpTo')}
+    <>
+      {issues.every((i) => i.severity === 'warning') ? none : null}
+      <ul aria-label={t('issues')} className="space-y-2">
+        {issues.map((issue, i) => (
+          <li
+            key={`${issue.code}-${issue.path}-${i}`}
+            className={issue.severity === 'warning' ? 'rounded border border-amber-200 bg-amber-50/60 p-2 text-sm' : 'rounded border border-red-200 bg-red-50/60 p-2 text-sm'}
           >
-            <span className="font-mono text-xs text-red-800">
-              {issue.path} · {t('lineColumn', { line: issue.line, column: issue.column })}
-            </span>
-            <span className="mt-0.5 block text-red-900">{translateIssue(tv, issue)}</span>
-            {issue.hint ? <span className="mt-0.5 block text-xs text-slate-700">{translateHint(tv, issue)}</span> : null}
-          </button>
-        </li>
-      ))}
-    </ul>
+            <button
+              type="button"
+              className="block w-full text-left"
+              onClick={() => onReveal?.(issue.from)}
+              title={t('jumpTo')}
+            >
+              <span className={`font-mono text-xs ${issue.severity === 'warning' ? 'text-amber-800' : 'text-red-800'}`}>
+                {issue.path} · {t('lineColumn', { line: issue.line, column: issue.column })}
+              </span>
+              <span className={`mt-0.5 block ${issue.severity === 'warning' ? 'text-amber-900' : 'text-red-900'}`}>{translateIssue(tv, issue)}</span>
+              {issue.hint ? <span className="mt-0.5 block text-xs text-slate-700">{translateHint(tv, issue)}</span> : null}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -49,7 +55,9 @@ export function translateIssue(tv: Tv, issue: Issue): string {
 function translateHint(tv: Tv, issue: Issue): string {
   const specific = issue.code === 'JSON_SYNTAX' ? syntaxKey(issue, 'hints') : undefined;
   if (specific && tv.has(specific)) return tv(specific);
-  return tv.has(`${issue.code}.hint`) ? tv(`${issue.code}.hint`, issue.params) : (issue.hint ?? '');
+  // Some codes have no translated hint (their English hint names concrete fixes); they show the engine's.
+  const key = `${issue.code}.hint` as Parameters<Tv>[0];
+  return tv.has(key) ? tv(key, issue.params) : (issue.hint ?? '');
 }
 
 /** validation.JSON_SYNTAX.<group>.<reason> for a syntax issue's reason code. */

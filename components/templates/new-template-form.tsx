@@ -55,6 +55,8 @@ export function NewTemplateForm() {
   const leaveGuard = useUnsavedChangesGuard(body !== STARTER || name !== '');
 
   const { issues, pending } = useTemplateValidation(body);
+  // Warnings (a region not synced yet) keep a template valid; only errors make a draft.
+  const hasErrors = issues.some((i) => i.severity !== 'warning');
   const marks = useMemo(() => issues.map((i) => ({ from: i.from, to: i.to, message: translateIssue(tv, i) })), [issues, tv]);
   const create = trpc.template.create.useMutation({
     onSuccess: (result) => {
@@ -65,7 +67,7 @@ export function NewTemplateForm() {
 
   function submit() {
     // The same schema the server applies, so the form shows field errors before a round trip.
-    const parsed = ZCreateTemplateRequest.safeParse({ name, role, description, body, asDraft: issues.length > 0 });
+    const parsed = ZCreateTemplateRequest.safeParse({ name, role, description, body, asDraft: hasErrors });
     if (!parsed.success) {
       setFieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
       return;
@@ -109,9 +111,9 @@ export function NewTemplateForm() {
         <JsonEditor ref={editor} value={body} onChange={setBody} onSave={submit} marks={marks} label={te('editorLabel', { name: name || t('new') })} />
         <aside className="space-y-3">
           <div className="space-y-2 rounded-md border border-slate-200 bg-white p-3">
-            {issues.length > 0 ? <p className="text-xs text-amber-800">{te('draftWarning')}</p> : null}
+            {hasErrors ? <p className="text-xs text-amber-800">{te('draftWarning')}</p> : null}
             <Button type="submit" variant="primary" className="w-full" disabled={create.isPending || pending}>
-              {issues.length > 0 ? t('createDraft') : t('create')}
+              {hasErrors ? t('createDraft') : t('create')}
             </Button>
             {fieldErrors.body || serverFields.has('body') ? <Alert tone="error">{t('fieldErrors.body')}</Alert> : null}
             {create.error && !['name', 'description', 'body'].some((f) => serverFields.has(f)) ? <Alert tone="error">{create.error.message}</Alert> : null}

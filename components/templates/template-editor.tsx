@@ -57,7 +57,8 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
 
   const { issues, pending: validating } = useTemplateValidation(body);
   const marks = useMemo(() => issues.map((i) => ({ from: i.from, to: i.to, message: translateIssue(tv, i) })), [issues, tv]);
-  const invalid = issues.length > 0;
+  // Warnings (a region not synced yet) keep a template valid; only errors make a draft.
+  const invalid = issues.some((i) => i.severity !== 'warning');
 
   const save = trpc.template.save.useMutation({
     onSuccess: async (result) => {
@@ -213,7 +214,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
             <h2 className="mb-2 flex items-center justify-between text-sm font-semibold">
               {t('issues')}
               <span className="text-xs font-normal text-slate-500">
-                {validating ? t('checking') : t('issueCount', { count: issues.length })}
+                {validating ? t('checking') : t('issueCount', { count: issues.filter((i) => i.severity !== 'warning').length })}
               </span>
             </h2>
             <IssueList issues={issues} onReveal={(offset) => editor.current?.reveal(offset)} />

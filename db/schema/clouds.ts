@@ -85,6 +85,10 @@ export const baseImages = pgTable(
     osName: text('os_name').notNull().default(''),
     architecture: text('architecture').notNull().default(''),
     sizeGb: integer('size_gb'),
+    /** UCloud: the CPU platforms the image boots on (empty = any); the template check compares them with the hosts'. */
+    cpuPlatforms: jsonb('cpu_platforms').$type<string[]>().notNull().default([]),
+    /** EC2: whether the AMI has the ENA driver (null: not reported, e.g. UCloud). */
+    enaSupport: boolean('ena_support'),
     vendorState: text('vendor_state').notNull().default(''),
     status: baseImageStatus('status').notNull().default('available'),
     imageCreatedAt: timestamp('image_created_at', { withTimezone: true }),

@@ -5,7 +5,7 @@ import { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { tables, type AuditDetails } from '@/db';
 import type { ZoneCapabilities } from '@/server/clouds/provider';
-import type { TemplateIssue } from '@/server/engine/template/validate';
+import type { TemplateCheckIssue } from '@/server/engine/template/validate';
 import type { Actor } from '@/server/lib/permissions';
 import { updatePreferences } from '@/server/services/me/update-preferences';
 import { updateTemplate } from '@/server/services/templates/update-template';
@@ -48,7 +48,7 @@ describe('schema shape (static)', () => {
 
   it('jsonb columns carry the types their writers use', () => {
     expectTypeOf<(typeof tables.cloudRegions.$inferSelect)['zones']>().toEqualTypeOf<ZoneCapabilities[]>();
-    expectTypeOf<(typeof tables.templateVersions.$inferSelect)['issues']>().toEqualTypeOf<TemplateIssue[]>();
+    expectTypeOf<(typeof tables.templateVersions.$inferSelect)['issues']>().toEqualTypeOf<TemplateCheckIssue[]>();
     expectTypeOf<(typeof tables.auditLog.$inferSelect)['details']>().toEqualTypeOf<AuditDetails>();
     expectTypeOf<(typeof tables.inventorySyncs.$inferSelect)['status']>().toEqualTypeOf<'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted'>();
   });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import type { TemplateIssue } from '@/server/engine/template/validate';
+import type { TemplateCheckIssue } from '@/server/engine/template/validate';
 import { users } from './auth';
 import { updatedAt } from './columns';
 
@@ -33,7 +33,7 @@ export const templateVersions = pgTable(
     parentVersion: integer('parent_version'),
     // A version saved with validation errors is a draft: kept, shown as invalid, never buildable.
     valid: boolean('valid').notNull(),
-    issues: jsonb('issues').$type<TemplateIssue[]>().notNull().default([]),
+    issues: jsonb('issues').$type<TemplateCheckIssue[]>().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: updatedAt(),
   },

@@ -7,7 +7,7 @@ const builder = (extra = '') => `    {
       "region": "cn-bj2",
       "availability_zone": "cn-bj2-02",
       "instance_type": "n-basic-2",
-      "source_image_id": "uimage-abc123",
+      "source_image_id": "uimage-vmy3ld",
       "ssh_username": "root",
       "image_name": "edge-{{timestamp}}"
     }`;

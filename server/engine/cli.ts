@@ -153,7 +153,7 @@ function regionsOf(b: Record<string, unknown>): string[] {
  * field problems #2 and #3 before a build. A cloud whose facts cannot be read (no credentials,
  * an error) is reported region by region in `unchecked`, never silently passed.
  */
-async function liveCapabilities(text: string, io: CliIo): Promise<{ context: CapabilityContext; unchecked: string[] }> {
+export async function liveCapabilities(text: string, io: CliIo): Promise<{ context: CapabilityContext; unchecked: string[] }> {
   let builders: Record<string, unknown>[] = [];
   try {
     const json = JSON.parse(text) as { builders?: unknown };
@@ -163,7 +163,7 @@ async function liveCapabilities(text: string, io: CliIo): Promise<{ context: Cap
   }
   const clouds = [...new Set(builders.map(cloudOf).filter((c): c is CloudKind => c !== null))];
   const regions = new Map<CloudKind, RegionInfo[]>();
-  const images = new Map<string, ImageFacts>();
+  const images = new Map<string, ImageFacts | null>();
   const unchecked: string[] = [];
   for (const cloud of clouds) {
     const wanted = [...new Set(builders.filter((b) => cloudOf(b) === cloud).flatMap(regionsOf))];
@@ -194,7 +194,7 @@ async function liveCapabilities(text: string, io: CliIo): Promise<{ context: Cap
       if (typeof region !== 'string' || typeof imageId !== 'string' || imageId.includes('{{')) continue;
       try {
         const info = await provider.describeImage(region, imageId, { signal: AbortSignal.timeout(30_000) });
-        if (info) images.set(`${cloud}|${region}|${imageId}`, { name: info.name, cpuPlatforms: info.cpuPlatforms, enaSupport: info.enaSupport });
+        images.set(`${cloud}|${region}|${imageId}`, info ? { name: info.name, cpuPlatforms: info.cpuPlatforms, enaSupport: info.enaSupport } : null);
       } catch (err) {
         io.err(`Error: could not check the source image ${imageId} in ${label(region)}: ${err instanceof Error ? err.message : String(err)}`);
         unchecked.push(label(region));

@@ -1,5 +1,6 @@
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
+import { TEMPLATE_CHECK_ISSUE_CODES } from '@/server/engine/template/validate';
 import en from './messages/en.json';
 import zh from './messages/zh-CN.json';
 
@@ -52,5 +53,12 @@ describe('UI messages', () => {
 
   it('has no empty message', () => {
     expect([...EN, ...ZH].filter(([, v]) => v.trim() === '').map(([k]) => k)).toEqual([]);
+  });
+
+  it('has a message for every code the template check can report, in both languages', () => {
+    const missing = TEMPLATE_CHECK_ISSUE_CODES.flatMap((code) =>
+      [['en', en], ['zh-CN', zh]].flatMap(([lang, tree]) => (leaves(tree as Tree).has(`validation.${code}.message`) ? [] : [`${lang as string}: validation.${code}.message`])),
+    );
+    expect(missing).toEqual([]);
   });
 });

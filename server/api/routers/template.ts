@@ -8,7 +8,6 @@ import {
   ZValidateTemplateRequest,
 } from '@/server/api/schemas/templates';
 import { readProcedure, router, templateWriteProcedure } from '@/server/api/trpc';
-import { validateTemplateText } from '@/server/engine/template/validate';
 import { createTemplate } from '@/server/services/templates/create-template';
 import { findTemplates } from '@/server/services/templates/find-templates';
 import {
@@ -19,6 +18,7 @@ import {
 import { restoreTemplateVersion } from '@/server/services/templates/restore-template-version';
 import { saveTemplateVersion } from '@/server/services/templates/save-template-version';
 import { updateTemplate } from '@/server/services/templates/update-template';
+import { validateTemplateBody } from '@/server/services/templates/write-template-version';
 
 export const templateRouter = router({
   list: readProcedure.query(({ ctx }) => findTemplates(ctx.db)),
@@ -27,8 +27,8 @@ export const templateRouter = router({
   version: readProcedure
     .input(ZTemplateVersionRequest)
     .query(({ ctx, input }) => getTemplateVersionOrThrow(ctx.db, input.templateId, input.version)),
-  // Pure: the editor calls it as you type to show every problem in place.
-  validate: readProcedure.input(ZValidateTemplateRequest).query(({ input }) => validateTemplateText(input.body)),
+  // The editor calls it as you type: the same check as a save (inventory facts, no cloud call).
+  validate: readProcedure.input(ZValidateTemplateRequest).query(({ ctx, input }) => validateTemplateBody(ctx.db, input.body)),
   create: templateWriteProcedure.input(ZCreateTemplateRequest).mutation(({ ctx, input }) => createTemplate(ctx.db, ctx.actor, input)),
   save: templateWriteProcedure
     .input(ZSaveTemplateVersionRequest)

@@ -12,15 +12,23 @@ export interface ImageFacts {
   cpuPlatforms?: string[];
   /** EC2: the image has the ENA driver. */
   enaSupport?: boolean;
+  /** The inventory saw it once, but the cloud no longer lists it. */
+  removed?: boolean;
 }
 
 export interface CapabilityContext {
   capabilities?: (cloud: CloudKind, region: string) => RegionInfo | undefined;
   /** Every region of the cloud the account can use, to suggest where to build instead. */
   regions?: (cloud: CloudKind) => RegionInfo[];
-  imageInfo?: (cloud: CloudKind, region: string, imageId: string) => ImageFacts | undefined;
+  /** The image's facts; null: looked up and absent from that region; undefined: not known (not checked). */
+  imageInfo?: (cloud: CloudKind, region: string, imageId: string) => ImageFacts | null | undefined;
   /** The clouds whose capabilities are known; builders of the others are not checked (default: all). */
   clouds?: CloudKind[];
+  /**
+   * Regions whose inventory the console has never synced: their builders get a REGION_NOT_SYNCED warning
+   * (instead of REGION_UNKNOWN when even the region list is unknown; beside the zone checks when only the images are).
+   */
+  notSynced?: (cloud: CloudKind, region: string) => boolean;
 }
 
 export interface BuilderUnderCheck<C> {
@@ -119,9 +127,10 @@ export function checkUcloudCapabilities(b: BuilderUnderCheck<TUcloudUhostConfig>
   const c = b.config;
   const region = ctx.capabilities('ucloud', c.region);
   c.image_copy_to_mappings.forEach((m, i) => {
-    if (!ctx.capabilities?.('ucloud', m.region)) issues.push(copyRegionUnknown(b, 'ucloud', m.region, [...b.path, 'image_copy_to_mappings', i, 'region']));
+    if (!ctx.capabilities?.('ucloud', m.region) && !ctx.notSynced?.('ucloud', m.region)) issues.push(copyRegionUnknown(b, 'ucloud', m.region, [...b.path, 'image_copy_to_mappings', i, 'region']));
   });
-  if (!region) return [regionUnknown(b, 'ucloud', c.region, ctx), ...issues];
+  if (!region) return [ctx.notSynced?.('ucloud', c.region) ? regionNotSynced(b, 'ucloud', c.region) : regionUnknown(b, 'ucloud', c.region, ctx), ...issues];
+  if (ctx.notSynced?.('ucloud', c.region)) issues.push(regionNotSynced(b, 'ucloud', c.region));
   const zone = region.zones.find((z) => z.zone === c.availability_zone);
   if (!zone) {
     const zones = region.zones.map((z) => z.zone);
@@ -138,7 +147,9 @@ export function checkUcloudCapabilities(b: BuilderUnderCheck<TUcloudUhostConfig>
   if (typeof spec === 'string') return issues;
   const machine = spec.machineType;
   const disk = c.boot_disk_type;
-  const image = ctx.imageInfo?.('ucloud', c.region, c.source_image_id);
+  const image = ctx.imageInfo?.('ucloud', c.region, c.source_image_id) ?? undefined;
+  const absent = imageAbsent(b, 'ucloud', c.region, c.source_image_id, ['source_image_id'], ctx);
+  if (absent) issues.push(absent);
   const imagePlatforms = image?.cpuPlatforms ?? [];
   const others = rankRegions(c.region, ctx.regions?.('ucloud') ?? []);
   const elsewhere = (fits: (z: ZoneCapabilities) => boolean): { region: string; zone: string } | undefined => {
@@ -209,10 +220,11 @@ export function checkAmazonCapabilities(b: BuilderUnderCheck<TAmazonEbsConfig>, 
   const issues: DraftIssue[] = [];
   const c = b.config;
   c.ami_regions.forEach((r, i) => {
-    if (!ctx.capabilities?.('aws', r)) issues.push(copyRegionUnknown(b, 'aws', r, [...b.path, 'ami_regions', i]));
+    if (!ctx.capabilities?.('aws', r) && !ctx.notSynced?.('aws', r)) issues.push(copyRegionUnknown(b, 'aws', r, [...b.path, 'ami_regions', i]));
   });
   const region = ctx.capabilities('aws', c.region);
-  if (!region) return [regionUnknown(b, 'aws', c.region, ctx), ...issues];
+  if (!region) return [ctx.notSynced?.('aws', c.region) ? regionNotSynced(b, 'aws', c.region) : regionUnknown(b, 'aws', c.region, ctx), ...issues];
+  if (ctx.notSynced?.('aws', c.region)) issues.push(regionNotSynced(b, 'aws', c.region));
   let zones = region.zones;
   if (c.availability_zone) {
     const zone = zones.find((z) => z.zone === c.availability_zone);
@@ -251,6 +263,10 @@ export function checkAmazonCapabilities(b: BuilderUnderCheck<TAmazonEbsConfig>, 
     return issues;
   }
 
+  if (c.source_ami) {
+    const absent = imageAbsent(b, 'aws', c.region, c.source_ami, ['source_ami'], ctx);
+    if (absent) issues.push(absent);
+  }
   if (requiresEna(type) && c.source_ami) {
     const image = ctx.imageInfo?.('aws', c.region, c.source_ami);
     if (image?.enaSupport === false) {
@@ -285,6 +301,42 @@ function regionUnknown(b: { label: string; path: JsonPath }, cloud: CloudKind, r
     hint: known.length > 0 ? `Known regions: ${known.join(', ')}.` : 'Check the region id, or sync the inventory of the cloud account.',
     params: { label: b.label, cloud, region, known: known.join(', ') },
   };
+}
+
+function regionNotSynced(b: { label: string; path: JsonPath }, cloud: CloudKind, region: string): DraftIssue {
+  return {
+    code: 'REGION_NOT_SYNCED',
+    path: [...b.path, 'region'],
+    message: `${b.label}: region ${region} has not been synced yet; region facts not checked (its base images, and before the first sync its zones).`,
+    hint: 'Sync the inventory of the cloud account (Clouds → Sync now), then check again.',
+    params: { label: b.label, cloud, region },
+  };
+}
+
+/** IMAGE_NOT_FOUND / IMAGE_REMOVED when the image's region is known and the image is absent from it or gone. */
+function imageAbsent(b: { label: string; path: JsonPath }, cloud: CloudKind, region: string, imageId: string, field: JsonPath, ctx: CapabilityContext): DraftIssue | undefined {
+  if (imageId.includes('{{')) return undefined;
+  const info = ctx.imageInfo?.(cloud, region, imageId);
+  const what = cloud === 'aws' ? 'AMI' : 'image';
+  if (info === null) {
+    return {
+      code: 'IMAGE_NOT_FOUND',
+      path: [...b.path, ...field],
+      message: `${b.label}: the ${what} ${imageId} does not exist in ${region}.`,
+      hint: `Pick a base image of ${region} from the catalog (Base images), and set its id.`,
+      params: { label: b.label, cloud, region, imageId },
+    };
+  }
+  if (info?.removed) {
+    return {
+      code: 'IMAGE_REMOVED',
+      path: [...b.path, ...field],
+      message: `${b.label}: the ${what} ${imageId}${info.name ? ` (${info.name})` : ''} is no longer offered in ${region}.`,
+      hint: `Pick a current base image of ${region} from the catalog (Base images), and set its id.`,
+      params: { label: b.label, cloud, region, imageId, name: info.name ?? '' },
+    };
+  }
+  return undefined;
 }
 
 function copyRegionUnknown(b: { label: string }, cloud: CloudKind, region: string, path: JsonPath): DraftIssue {

@@ -18,7 +18,7 @@ import {
 } from './provisioners';
 import { mapZodIssues, shapeKeys, type ComponentRef } from './schema-kit';
 import { fromInterpolation, resolveVariables } from './variables';
-import { KNOWN_BUILDER_TYPES, validateTemplateText, type TemplateCheckIssue } from './validate';
+import { KNOWN_BUILDER_TYPES, WARNING_CODES, validateTemplateText, type TemplateCheckIssue } from './validate';
 import type { z } from 'zod';
 
 export type { ImageFacts } from './capabilities';
@@ -112,7 +112,8 @@ export function checkTemplate(text: string, ctx: CheckTemplateContext = {}): Tem
     template = undefined;
   }
   const issues = dedupe([...base.issues, ...place(text, drafts)]).sort((a, b) => a.from - b.from);
-  const ok = issues.length === 0;
+  for (const i of issues) if ((WARNING_CODES as readonly string[]).includes(i.code)) i.severity = 'warning';
+  const ok = issues.every((i) => i.severity === 'warning');
   return ok && template ? { ok, issues, template } : { ok, issues };
 }
 

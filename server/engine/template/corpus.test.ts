@@ -1,6 +1,9 @@
 // A corpus of broken templates: each must yield its own specific issue (code and JSON path),
 // and none may make the engine throw.
+import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
+import en from '@/server/i18n/messages/en.json';
+import zh from '@/server/i18n/messages/zh-CN.json';
 import { checkTemplate, type CheckTemplateContext } from './check-template';
 import { inventory } from './__fixtures__/regions';
 
@@ -174,6 +177,17 @@ describe('broken-template corpus', () => {
     expect(issue?.from).toBeGreaterThanOrEqual(0);
     expect(issue?.to).toBeGreaterThanOrEqual(issue?.from ?? 0);
     for (const v of Object.values(issue?.params ?? {})) expect(['string', 'number']).toContain(typeof v);
+    // The UI translates the code with these params: every placeholder of both languages must be given.
+    if (issue && issue.code !== 'JSON_SYNTAX') {
+      for (const [lang, tree] of [['en', en], ['zh-CN', zh]] as const) {
+        const texts = (tree.validation as Record<string, Record<string, unknown> | undefined>)[issue.code];
+        expect(texts?.['message'], `${lang} validation.${issue.code}.message`).toBeDefined();
+        for (const [part, text] of Object.entries(texts ?? {})) {
+          if (typeof text !== 'string') continue;
+          expect(() => new IntlMessageFormat(text, lang).format(issue.params), `${lang} validation.${issue.code}.${part}`).not.toThrow();
+        }
+      }
+    }
   });
 
   it('survives hostile input', () => {

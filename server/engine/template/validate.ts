@@ -22,28 +22,33 @@ export interface TemplateIssue {
   /** UTF-16 offsets into the source text, as editors (CodeMirror) count them. */
   from: number;
   to: number;
+  /** 'warning': reported, but the template stays valid (e.g. a region whose facts are not known yet). Absent: an error. */
+  severity?: 'warning';
 }
 
-/**
- * Codes only checkTemplate (check-template.ts) reports. Kept apart from TemplateIssueCode until
- * server/i18n/messages has `validation.<CODE>` entries for them: the UI's typed translation keys
- * are derived from TemplateIssueCode. Once added, merge this union into TemplateIssueCode.
- */
-export type TemplateCheckIssueCode =
+export const TEMPLATE_CHECK_ISSUE_CODES = [
   // variables and interpolation
-  | 'VARIABLE_REQUIRED' | 'VARIABLE_UNDECLARED' | 'VARIABLE_VALUE_INVALID' | 'VARIABLE_CYCLE'
-  | 'INTERPOLATION_SYNTAX' | 'INTERPOLATION_UNKNOWN_FUNCTION' | 'INTERPOLATION_UNSUPPORTED_FUNCTION'
-  | 'INTERPOLATION_UNKNOWN_VARIABLE' | 'INTERPOLATION_UNKNOWN_FIELD' | 'INTERPOLATION_ENV_NOT_ALLOWED'
-  | 'INTERPOLATION_NOT_AVAILABLE' | 'INTERPOLATION_ARGUMENTS'
+  'VARIABLE_REQUIRED', 'VARIABLE_UNDECLARED', 'VARIABLE_VALUE_INVALID', 'VARIABLE_CYCLE',
+  'INTERPOLATION_SYNTAX', 'INTERPOLATION_UNKNOWN_FUNCTION', 'INTERPOLATION_UNSUPPORTED_FUNCTION',
+  'INTERPOLATION_UNKNOWN_VARIABLE', 'INTERPOLATION_UNKNOWN_FIELD', 'INTERPOLATION_ENV_NOT_ALLOWED',
+  'INTERPOLATION_NOT_AVAILABLE', 'INTERPOLATION_ARGUMENTS',
   // options of builders, provisioners and post-processors
-  | 'BUILDER_OPTION_REQUIRED' | 'BUILDER_OPTION_UNKNOWN' | 'BUILDER_OPTION_INVALID' | 'BUILDER_OPTION_NOT_SUPPORTED'
-  | 'OPTIONS_EXCLUSIVE' | 'OPTIONS_TOGETHER'
-  | 'PROVISIONER_TYPE_UNKNOWN' | 'PROVISIONER_OPTION_REQUIRED' | 'PROVISIONER_OPTION_UNKNOWN' | 'PROVISIONER_OPTION_INVALID'
-  | 'POST_PROCESSOR_TYPE_UNKNOWN' | 'POST_PROCESSOR_OPTION_UNKNOWN' | 'POST_PROCESSOR_OPTION_INVALID'
-  | 'BUILD_FILTER_UNKNOWN_BUILDER' | 'FILE_PATH_NOT_ALLOWED' | 'FILE_NOT_FOUND'
-  // what the target regions can run (field problems #2, #3)
-  | 'REGION_UNKNOWN' | 'ZONE_UNKNOWN' | 'COPY_REGION_UNKNOWN' | 'BOOT_DISK_TYPE_UNAVAILABLE'
-  | 'BOOT_DISK_TYPE_MACHINE_MISMATCH' | 'INSTANCE_TYPE_UNAVAILABLE' | 'IMAGE_HOST_TYPE_MISMATCH';
+  'BUILDER_OPTION_REQUIRED', 'BUILDER_OPTION_UNKNOWN', 'BUILDER_OPTION_INVALID', 'BUILDER_OPTION_NOT_SUPPORTED',
+  'OPTIONS_EXCLUSIVE', 'OPTIONS_TOGETHER',
+  'PROVISIONER_TYPE_UNKNOWN', 'PROVISIONER_OPTION_REQUIRED', 'PROVISIONER_OPTION_UNKNOWN', 'PROVISIONER_OPTION_INVALID',
+  'POST_PROCESSOR_TYPE_UNKNOWN', 'POST_PROCESSOR_OPTION_UNKNOWN', 'POST_PROCESSOR_OPTION_INVALID',
+  'BUILD_FILTER_UNKNOWN_BUILDER', 'FILE_PATH_NOT_ALLOWED', 'FILE_NOT_FOUND',
+  // what the target regions can run (field problems #1, #2, #3)
+  'REGION_UNKNOWN', 'ZONE_UNKNOWN', 'COPY_REGION_UNKNOWN', 'BOOT_DISK_TYPE_UNAVAILABLE',
+  'BOOT_DISK_TYPE_MACHINE_MISMATCH', 'INSTANCE_TYPE_UNAVAILABLE', 'IMAGE_HOST_TYPE_MISMATCH',
+  'IMAGE_NOT_FOUND', 'IMAGE_REMOVED',
+  // a warning: the console has not synced this region, so its facts were not checked
+  'REGION_NOT_SYNCED',
+] as const;
+/** Codes only checkTemplate (check-template.ts) reports; every one has validation.<CODE> messages (messages.test.ts). */
+export type TemplateCheckIssueCode = (typeof TEMPLATE_CHECK_ISSUE_CODES)[number];
+
+export const WARNING_CODES: readonly TemplateCheckIssueCode[] = ['REGION_NOT_SYNCED'];
 
 /** An issue of checkTemplate: the same shape as TemplateIssue, with the wider set of codes. */
 export type TemplateCheckIssue = Omit<TemplateIssue, 'code'> & { code: TemplateIssueCode | TemplateCheckIssueCode };

@@ -7,7 +7,7 @@ import { checkTemplateBody } from './write-template-version';
 
 /** `actor` is null (SYSTEM) for the examples the console seeds on first start. */
 export async function createTemplate(db: Db, actor: AuditActor, input: TCreateTemplateRequest) {
-  const validation = checkTemplateBody(input.body, input.asDraft);
+  const validation = await checkTemplateBody(db, input.body, input.asDraft);
   return db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: tables.templates.id }).from(tables.templates).where(eq(tables.templates.name, input.name));
     if (taken) throw nameTaken('templates_name_unique', input.name);

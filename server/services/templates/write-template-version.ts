@@ -1,17 +1,29 @@
 import { and, eq } from 'drizzle-orm';
-import { tables, type Tx } from '@/db';
-import { validateTemplateText } from '@/server/engine/template/validate';
+import { tables, type DbOrTx, type Tx } from '@/db';
+import { checkTemplate } from '@/server/engine/template/check-template';
 import { AppError } from '@/server/lib/errors';
 import type { Actor } from '@/server/lib/permissions';
+import { buildTemplateCheckContext } from './template-check-context';
 import { getTemplateOrThrow, getTemplateVersionOrThrow } from './get-template';
 
+/**
+ * The one check of a template in the console: every level checkTemplate knows, with the region
+ * facts from the synced inventory (template-check-context.ts). Warnings (a region not synced yet)
+ * are stored but keep the version valid.
+ */
+export async function validateTemplateBody(db: DbOrTx, body: string) {
+  const check = checkTemplate(body, await buildTemplateCheckContext(db, body));
+  return { ok: check.ok, issues: check.issues };
+}
+
 /** Validates a body; an invalid one is refused unless the author explicitly saves a draft. */
-export function checkTemplateBody(body: string, asDraft: boolean) {
-  const validation = validateTemplateText(body);
+export async function checkTemplateBody(db: DbOrTx, body: string, asDraft: boolean) {
+  const validation = await validateTemplateBody(db, body);
   if (!validation.ok && !asDraft) {
-    const first = validation.issues[0]!;
+    const first = validation.issues.find((i) => i.severity !== 'warning')!;
+    const errors = validation.issues.filter((i) => i.severity !== 'warning').length;
     throw new AppError('TEMPLATE_INVALID', {
-      userMessage: `The template has ${validation.issues.length} error(s); first at ${first.path}: ${first.message}`,
+      userMessage: `The template has ${errors} error(s); first at ${first.path}: ${first.message}`,
       details: { issues: validation.issues },
     });
   }
@@ -28,7 +40,7 @@ export async function appendTemplateVersion(
   actor: Actor,
   input: { templateId: string; baseVersion: number; body: string; message: string; asDraft: boolean },
 ) {
-  const validation = checkTemplateBody(input.body, input.asDraft);
+  const validation = await checkTemplateBody(tx, input.body, input.asDraft);
   const next = input.baseVersion + 1;
   const moved = await tx
     .update(tables.templates)

@@ -1,0 +1,89 @@
+// The facts the template check needs about regions and base images, read from the SYNCED
+// INVENTORY only (cloud_regions, base_images, inventory_syncs): never a cloud call at save time.
+// The shape is the CLI's (engine/cli.ts liveCapabilities), so both give the same codes.
+import { and, eq, inArray } from 'drizzle-orm';
+import { tables, type Db, type Tx } from '@/db';
+import type { CloudKind, RegionInfo } from '@/server/clouds/provider';
+import type { ImageFacts } from '@/server/engine/template/capabilities';
+import type { CheckTemplateContext } from '@/server/engine/template/check-template';
+
+const cloudOf = (b: Record<string, unknown>): CloudKind | null => (b['type'] === 'ucloud-uhost' ? 'ucloud' : b['type'] === 'amazon-ebs' ? 'aws' : null);
+
+/** The clouds and (literal) source images a template's builders mention. */
+function mentioned(body: string): { clouds: CloudKind[]; images: { cloud: CloudKind; region: string; imageId: string }[] } {
+  let builders: Record<string, unknown>[] = [];
+  try {
+    const json = JSON.parse(body) as { builders?: unknown };
+    if (Array.isArray(json.builders)) builders = json.builders.filter((b): b is Record<string, unknown> => typeof b === 'object' && b !== null && !Array.isArray(b));
+  } catch {
+    return { clouds: [], images: [] };
+  }
+  const clouds = new Set<CloudKind>();
+  const images: { cloud: CloudKind; region: string; imageId: string }[] = [];
+  for (const b of builders) {
+    const cloud = cloudOf(b);
+    if (!cloud) continue;
+    clouds.add(cloud);
+    const region = b['region'];
+    const imageId = cloud === 'ucloud' ? b['source_image_id'] : b['source_ami'];
+    if (typeof region === 'string' && typeof imageId === 'string' && !imageId.includes('{{')) images.push({ cloud, region, imageId });
+  }
+  return { clouds: [...clouds], images };
+}
+
+/**
+ * Builds the CheckTemplateContext of `body` from the inventory. A region is "synced" once a region
+ * sync of it succeeded; before that (or before the cloud's first region listing) its builders get
+ * a REGION_NOT_SYNCED warning, never a silent "valid".
+ */
+export async function buildTemplateCheckContext(db: Db | Tx, body: string): Promise<CheckTemplateContext> {
+  const { clouds, images } = mentioned(body);
+  if (clouds.length === 0) return {};
+  const regionRows = await db
+    .select({ cloud: tables.cloudRegions.cloud, region: tables.cloudRegions.region, name: tables.cloudRegions.name, zones: tables.cloudRegions.zones, refreshedAt: tables.cloudRegions.refreshedAt })
+    .from(tables.cloudRegions)
+    .where(and(inArray(tables.cloudRegions.cloud, clouds), eq(tables.cloudRegions.active, true)));
+  const syncedRows = await db
+    .selectDistinct({ cloud: tables.cloudAccounts.cloud, region: tables.inventorySyncs.region })
+    .from(tables.inventorySyncs)
+    .innerJoin(tables.cloudAccounts, eq(tables.cloudAccounts.id, tables.inventorySyncs.accountId))
+    .where(and(inArray(tables.cloudAccounts.cloud, clouds), eq(tables.inventorySyncs.status, 'succeeded')));
+  const imageIds = [...new Set(images.map((i) => i.imageId))];
+  const imageRows = imageIds.length === 0 ? [] : await db
+    .select({ cloud: tables.baseImages.cloud, region: tables.baseImages.region, imageId: tables.baseImages.imageId, name: tables.baseImages.name, cpuPlatforms: tables.baseImages.cpuPlatforms, enaSupport: tables.baseImages.enaSupport, status: tables.baseImages.status })
+    .from(tables.baseImages)
+    .where(and(inArray(tables.baseImages.cloud, clouds), inArray(tables.baseImages.imageId, imageIds)));
+
+  // Several accounts of one cloud may list the same region: the most recently refreshed wins.
+  const regions = new Map<CloudKind, RegionInfo[]>();
+  for (const row of [...regionRows].sort((a, b) => b.refreshedAt.getTime() - a.refreshedAt.getTime())) {
+    const list = regions.get(row.cloud) ?? [];
+    if (!list.some((r) => r.id === row.region)) list.push({ id: row.region, name: row.name, zones: row.zones });
+    regions.set(row.cloud, list);
+  }
+  for (const list of regions.values()) list.sort((a, b) => a.id.localeCompare(b.id));
+  const synced = new Set(syncedRows.map((r) => `${r.cloud}|${r.region}`));
+  const facts = new Map<string, ImageFacts>();
+  for (const row of imageRows) {
+    const key = `${row.cloud}|${row.region}|${row.imageId}`;
+    // An image still available under any account beats a removed copy of the same id.
+    if (facts.has(key) && row.status === 'removed') continue;
+    facts.set(key, {
+      name: row.name,
+      cpuPlatforms: row.cpuPlatforms,
+      ...(row.enaSupport === null ? {} : { enaSupport: row.enaSupport }),
+      ...(row.status === 'removed' ? { removed: true } : {}),
+    });
+  }
+  const regionOf = (cloud: CloudKind, region: string) => regions.get(cloud)?.find((r) => r.id === region);
+  const notSynced = (cloud: CloudKind, region: string): boolean =>
+    regionOf(cloud, region) ? !synced.has(`${cloud}|${region}`) : (regions.get(cloud) ?? []).length === 0;
+
+  return {
+    capabilities: regionOf,
+    regions: (cloud) => regions.get(cloud) ?? [],
+    // undefined (not checked) while the region's images were never synced; null: synced, and absent.
+    imageInfo: (cloud, region, imageId) => (synced.has(`${cloud}|${region}`) ? facts.get(`${cloud}|${region}|${imageId}`) ?? null : undefined),
+    notSynced,
+  };
+}

@@ -1,0 +1,196 @@
+// One meaning of "valid": the editor's template.validate, create and save run checkTemplate with
+// the region facts of the synced inventory, and give the same codes as the image CLI's validate
+// (which asks the clouds) for the field problems of issue 8.
+import { readFileSync } from 'node:fs';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { and, eq } from 'drizzle-orm';
+import type PgBoss from 'pg-boss';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '@/db';
+import { createCaller } from '@/server/api/root';
+import { liveCapabilities } from '@/server/engine/cli';
+import { checkTemplate } from '@/server/engine/template/check-template';
+import { startBoss } from '@/server/jobs/boss';
+import { setBoss } from '@/server/jobs/enqueue';
+import { AppError } from '@/server/lib/errors';
+import type { Actor } from '@/server/lib/permissions';
+import en from '@/server/i18n/messages/en.json';
+import zh from '@/server/i18n/messages/zh-CN.json';
+import { startSandboxCloud, type SandboxCloud } from '@/server/sandbox-cloud/server';
+import { makeActor } from '@/server/testing/actors';
+import { createTestDatabase, type TestDatabase } from '@/server/testing/test-db';
+import { createCloudAccount } from '../clouds/create-cloud-account';
+import { syncAccountInventory } from '../clouds/sync-account-inventory';
+import { createTemplate } from './create-template';
+import { saveTemplateVersion } from './save-template-version';
+import { buildTemplateCheckContext } from './template-check-context';
+
+type Json = Record<string, unknown> & { builders: Record<string, unknown>[] };
+const seedText = (name: string) => readFileSync(`db/seed-templates/${name}.json`, 'utf8');
+const access = () => JSON.parse(seedText('rome-access')) as Json;
+/** The seeded access template with its UCloud (0) or AWS (1) builder changed. */
+function patched(index: 0 | 1, patch: Record<string, unknown>): string {
+  const t = access();
+  t.builders[index] = { ...t.builders[index], ...patch };
+  return JSON.stringify(t, null, 2);
+}
+
+/** The editor translates every issue by its code and params: both languages must format it. */
+function expectTranslatable(issues: { code: string; params: Record<string, string | number> }[]) {
+  for (const issue of issues) {
+    for (const [lang, tree] of [['en', en], ['zh-CN', zh]] as const) {
+      const texts = (tree.validation as Record<string, Record<string, unknown> | undefined>)[issue.code];
+      expect(typeof texts?.['message'], `${lang} validation.${issue.code}.message`).toBe('string');
+      for (const part of ['message', 'hint']) {
+        const text = texts?.[part];
+        if (typeof text === 'string') expect(() => new IntlMessageFormat(text, lang).format(issue.params), `${lang} ${issue.code}.${part}`).not.toThrow();
+      }
+    }
+  }
+}
+
+async function appError(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('the template check on the synced inventory', () => {
+  let t: TestDatabase;
+  let sandbox: SandboxCloud;
+  let boss: PgBoss;
+  let admin: Actor;
+  let builder: Actor;
+  let cases: { name: string; body: string; code: string; path: string }[];
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    sandbox = await startSandboxCloud({ timeScale: 0.1, sshPort: 20000 + Math.floor(Math.random() * 20000) });
+    boss = await startBoss(t.database, { role: 'sender' });
+    setBoss(boss);
+    admin = await makeActor(t.database.db, 'admin');
+    builder = await makeActor(t.database.db, 'builder', 'check@rome.test');
+    const images = [...sandbox.world.images.values()];
+    const gdUbuntu = images.find((i) => i.cloud === 'ucloud' && i.region === 'cn-gd' && i.name === 'Ubuntu 22.04 64位')!;
+    const hkIntel = images.find((i) => i.cloud === 'ucloud' && i.region === 'hk' && i.cpuPlatforms.length > 0 && i.cpuPlatforms.every((p) => p.startsWith('Intel')))!;
+    const saAmi = images.find((i) => i.cloud === 'aws' && i.region === 'sa-east-1' && i.enaSupport === false)!;
+    cases = [
+      { name: 'cloud_ssd in cn-gd', body: patched(0, { region: 'cn-gd', availability_zone: 'cn-gd-02', source_image_id: gdUbuntu.id }), code: 'BOOT_DISK_TYPE_UNAVAILABLE', path: '$.builders[0].boot_disk_type' },
+      { name: 'an Intel-only image in hk', body: patched(0, { region: 'hk', availability_zone: 'hk-02', source_image_id: hkIntel.id }), code: 'IMAGE_HOST_TYPE_MISMATCH', path: '$.builders[0].source_image_id' },
+      { name: 'region cn-nowhere', body: patched(0, { region: 'cn-nowhere', availability_zone: 'cn-nowhere-01' }), code: 'REGION_UNKNOWN', path: '$.builders[0].region' },
+      { name: 'instance_type x-huge-999', body: patched(0, { instance_type: 'x-huge-999' }), code: 'BUILDER_OPTION_INVALID', path: '$.builders[0].instance_type' },
+      { name: 'boot_disk_type floppy', body: patched(0, { boot_disk_type: 'floppy' }), code: 'BUILDER_OPTION_INVALID', path: '$.builders[0].boot_disk_type' },
+      { name: 'a t3.small from a non-ENA AMI in sa-east-1', body: patched(1, { region: 'sa-east-1', source_ami: saAmi.id }), code: 'IMAGE_HOST_TYPE_MISMATCH', path: '$.builders[1].source_ami' },
+      { name: 'the placeholder uimage-xxxxxx', body: patched(0, { source_image_id: 'uimage-xxxxxx' }), code: 'IMAGE_NOT_FOUND', path: '$.builders[0].source_image_id' },
+    ];
+  });
+  afterAll(async () => {
+    await boss.stop({ graceful: false, wait: true });
+    setBoss(undefined);
+    await sandbox.close();
+    await t.drop();
+  });
+
+  it('before any sync, the seeded examples save valid, each builder warned that its region was not synced', async () => {
+    const caller = createCaller({ db: t.database.db, actor: builder });
+    for (const name of ['rome-access', 'rome-forwarding']) {
+      const res = await caller.template.validate({ body: seedText(name) });
+      expect(res.ok, name).toBe(true);
+      expect(res.issues.map((i) => [i.code, i.path, i.severity]), name).toEqual([
+        ['REGION_NOT_SYNCED', '$.builders[0].region', 'warning'],
+        ['REGION_NOT_SYNCED', '$.builders[1].region', 'warning'],
+      ]);
+    }
+    const created = await createTemplate(t.database.db, builder, { name: 'before-sync', role: 'access', description: '', body: seedText('rome-access'), message: 'first', asDraft: false });
+    expect(created.valid).toBe(true);
+    // Unknown until synced: cn-nowhere is a warning too, not "valid without a word".
+    const nowhere = await caller.template.validate({ body: patched(0, { region: 'cn-nowhere' }) });
+    expect(nowhere.issues.find((i) => i.path === '$.builders[0].region')?.code).toBe('REGION_NOT_SYNCED');
+  });
+
+  it('after a sync: validate, create and save refuse every field problem with its code and the builder path', async () => {
+    const common = { environment: 'sandbox', syncConcurrency: 4, syncIntervalMinutes: 360, enabled: true, imagePageSize: 100 };
+    const u = await createCloudAccount(t.database.db, admin, { ...common, name: 'u', cloud: 'ucloud', keyId: 'sandbox-public-key', secret: 'sandbox-private-key', projectId: 'org-sandbox', endpoint: `${sandbox.url}/ucloud` }, { sync: false });
+    const a = await createCloudAccount(t.database.db, admin, { ...common, name: 'a', cloud: 'aws', keyId: 'AKIASANDBOX000000000', secret: 'sandbox-secret-key', endpoint: `${sandbox.url}/ec2` }, { sync: false });
+    for (const r of (await syncAccountInventory(t.database.db, { accountId: u.id, regions: ['cn-bj2', 'cn-gd', 'hk'], trigger: 'manual' })).results) expect('error' in r ? r.error : '').toBe('');
+    for (const r of (await syncAccountInventory(t.database.db, { accountId: a.id, regions: ['us-east-1', 'sa-east-1'], trigger: 'manual' })).results) expect('error' in r ? r.error : '').toBe('');
+
+    const caller = createCaller({ db: t.database.db, actor: builder });
+    for (const seed of ['rome-access', 'rome-forwarding']) {
+      const res = await caller.template.validate({ body: seedText(seed) });
+      expect(res.issues, seed).toEqual([]);
+      expect(res.ok, seed).toBe(true);
+    }
+    const base = await createTemplate(t.database.db, builder, { name: 'access-check', role: 'access', description: '', body: seedText('rome-access'), message: 'first', asDraft: false });
+    expect(base.valid).toBe(true);
+
+    for (const [n, c] of cases.entries()) {
+      const res = await caller.template.validate({ body: c.body });
+      expect(res.ok, c.name).toBe(false);
+      const hit = res.issues.find((i) => i.code === c.code);
+      expect(hit, `${c.name}: ${JSON.stringify(res.issues.map((i) => [i.code, i.path]))}`).toBeDefined();
+      expect(hit!.path, c.name).toBe(c.path);
+      expect(hit!.line, c.name).toBeGreaterThan(1);
+      expect(hit!.column, c.name).toBeGreaterThan(0);
+      expectTranslatable(res.issues);
+
+      const refused = await appError(createTemplate(t.database.db, builder, { name: `bad-${n}`, role: 'access', description: '', body: c.body, message: 'x', asDraft: false }));
+      expect(refused.code, c.name).toBe('TEMPLATE_INVALID');
+      const saveRefused = await appError(saveTemplateVersion(t.database.db, builder, { templateId: base.id, baseVersion: 1, body: c.body, message: 'x', asDraft: false }));
+      expect(saveRefused.code, c.name).toBe('TEMPLATE_INVALID');
+
+      const draft = await createTemplate(t.database.db, builder, { name: `draft-${n}`, role: 'access', description: '', body: c.body, message: 'draft', asDraft: true });
+      expect(draft.valid, c.name).toBe(false);
+      const stored = await caller.template.version({ templateId: draft.id, version: 1 });
+      expect(stored.valid, c.name).toBe(false);
+      expect((stored.issues as { code: string; path: string }[]).some((i) => i.code === c.code && i.path === c.path), c.name).toBe(true);
+    }
+  });
+
+  it('a region listed but never synced gets the warning on its builder and stays valid', async () => {
+    const caller = createCaller({ db: t.database.db, actor: builder });
+    const res = await caller.template.validate({ body: patched(0, { region: 'sg', availability_zone: 'sg-02', source_image_id: 'uimage-anything' }) });
+    const warning = res.issues.find((i) => i.code === 'REGION_NOT_SYNCED');
+    expect(warning?.path).toBe('$.builders[0].region');
+    expect(warning?.severity).toBe('warning');
+    expectTranslatable(res.issues);
+    expect(res.issues.filter((i) => i.severity !== 'warning')).toEqual([]);
+    expect(res.ok).toBe(true);
+  });
+
+  it('a base image the last sync no longer saw is IMAGE_REMOVED on its builder', async () => {
+    const caller = createCaller({ db: t.database.db, actor: builder });
+    const where = and(eq(tables.baseImages.cloud, 'ucloud'), eq(tables.baseImages.region, 'cn-bj2'), eq(tables.baseImages.imageId, 'uimage-vmy3ld'));
+    await t.database.db.update(tables.baseImages).set({ status: 'removed', removedAt: new Date() }).where(where);
+    try {
+      const res = await caller.template.validate({ body: seedText('rome-access') });
+      expect(res.ok).toBe(false);
+      expect(res.issues.map((i) => [i.code, i.path])).toEqual([['IMAGE_REMOVED', '$.builders[0].source_image_id']]);
+      expectTranslatable(res.issues);
+    } finally {
+      await t.database.db.update(tables.baseImages).set({ status: 'available', removedAt: null }).where(where);
+    }
+  });
+
+  it('the CLI with its cloud-built context and the console with the inventory give the same codes', async () => {
+    const env = {
+      UCLOUD_PUBLIC_KEY: 'sandbox-public-key', UCLOUD_PRIVATE_KEY: 'sandbox-private-key', UCLOUD_PROJECT_ID: 'org-sandbox', UCLOUD_ENDPOINT: `${sandbox.url}/ucloud`,
+      AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000', AWS_SECRET_ACCESS_KEY: 'sandbox-secret-key', AWS_ENDPOINT_URL_EC2: `${sandbox.url}/ec2`,
+    };
+    const errors: string[] = [];
+    const bodies = [...cases.map((c) => c.body), seedText('rome-access'), seedText('rome-forwarding')];
+    for (const body of bodies) {
+      const live = await liveCapabilities(body, { out: () => {}, err: (l) => errors.push(l), env });
+      // The CLI cannot look up an image in a region that does not exist; both then report REGION_UNKNOWN.
+      expect(live.unchecked.filter((r) => r !== 'ucloud region cn-nowhere')).toEqual([]);
+      const codes = (ctx: Parameters<typeof checkTemplate>[1]) => checkTemplate(body, ctx).issues.map((i) => `${i.code} ${i.path}`).sort();
+      const cli = codes(live.context);
+      expect(codes(await buildTemplateCheckContext(t.database.db, body))).toEqual(cli);
+    }
+    expect(errors.filter((e) => !e.includes('cn-nowhere'))).toEqual([]);
+  });
+});
