@@ -13,6 +13,7 @@ import { useAuthorText, useCommitMessageText } from './commit-message';
 import { IssueList, translateIssue } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 import { EditorStatusBadge, RoleBadge, TemplateStatusBadge } from './template-badges';
+import { MergePanel } from './merge-panel';
 import { TextDiff } from './text-diff';
 import { useTemplateValidation } from './use-template-validation';
 import { UnsavedChangesDialog } from './unsaved-changes-dialog';
@@ -70,7 +71,11 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
     },
     onError: (error) => {
       const appError = appErrorOf(error.data);
-      if (appError?.appCode === 'TEMPLATE_VERSION_CONFLICT') setConflict(appError.details);
+      if (appError?.appCode === 'TEMPLATE_VERSION_CONFLICT') {
+        setConflict(appError.details);
+        // The side panel's "Latest: version N" must show their newer version at once.
+        void utils.template.byId.invalidate({ templateId: initial.id });
+      }
     },
   });
 
@@ -136,34 +141,38 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
               base: base.version,
             })}
           </Alert>
+          <MergePanel
+            baseVersion={base.version}
+            baseBody={base.body}
+            theirVersion={conflict.latestVersion}
+            theirBody={conflict.latestBody}
+            mine={body}
+            onMerge={(merged) => {
+              // The merge sits on top of their version: the next save is an ordinary one.
+              setBase({ version: conflict.latestVersion, body: conflict.latestBody, valid: conflict.latestValid });
+              load(merged);
+              setConflict(null);
+              save.reset();
+            }}
+            onDiscard={() => {
+              setBase({ version: conflict.latestVersion, body: conflict.latestBody, valid: conflict.latestValid });
+              load(conflict.latestBody);
+              setConflict(null);
+              save.reset();
+            }}
+            onKeepMine={() => {
+              // The user has seen what this reverts; their edits now knowingly replace version N.
+              setBase({ version: conflict.latestVersion, body: conflict.latestBody, valid: conflict.latestValid });
+              setConflict(null);
+              save.reset();
+            }}
+          />
           <TextDiff
             left={conflict.latestBody}
             right={body}
             leftLabel={t('theirVersion', { version: conflict.latestVersion, author: authorText(conflict.latestAuthor) })}
             rightLabel={t('yourEdits')}
           />
-          <div className="flex flex-wrap gap-2">
-            <Button
-              onClick={() => {
-                setBase({ version: conflict.latestVersion, body: conflict.latestBody, valid: conflict.latestValid });
-                load(conflict.latestBody);
-                setConflict(null);
-                save.reset();
-              }}
-            >
-              {t('discardMine', { version: conflict.latestVersion })}
-            </Button>
-            <Button
-              onClick={() => {
-                // The user has seen both versions; their edits now knowingly replace version N.
-                setBase((b) => ({ ...b, version: conflict.latestVersion, body: conflict.latestBody }));
-                setConflict(null);
-                save.reset();
-              }}
-            >
-              {t('keepMine', { version: conflict.latestVersion })}
-            </Button>
-          </div>
         </div>
       ) : null}
 

@@ -120,8 +120,15 @@ test.describe.serial('templates: create, validate, version, diff, conflicts, rol
     await expect(page.getByTestId('text-diff')).toBeVisible();
     await screenshots(page, 'template-conflict');
 
-    // After seeing both, the user knowingly puts their edits on top of version 3.
+    // After seeing both, the user knowingly puts their edits on top of version 3, after being
+    // told which change of theirs that reverts.
     await page.getByRole('button', { name: 'Keep my edits on top of version 3' }).click();
+    const keep = page.getByRole('dialog', { name: 'Replace version 3 with your edits?' });
+    await expect(keep.getByRole('list', { name: 'Changes of theirs that are reverted' })).toContainText(
+      'variables.service_version: "1.1.0" → "1.0.0"',
+    );
+    await keep.getByRole('button', { name: 'Keep my edits and revert 1 change' }).click();
+    await expect(page.getByText('Editing from version 3')).toBeVisible();
     await page.getByRole('button', { name: 'Save as version 4' }).click();
     await expect(page.getByText('Saved as version 4.')).toBeVisible();
   });
