@@ -38,8 +38,11 @@ test.describe.serial('settings: users, one-time passwords and self-demotion', ()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(olgaFirst);
 
     // A reset replaces that user's entry (the old password no longer works) and keeps the others.
-    page.once('dialog', (d) => void d.accept());
+    // The console asks with its own dialog (never window.confirm).
     await page.getByRole('row', { name: /olga@rome\.test/ }).getByRole('button', { name: 'Reset password' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Reset password' });
+    await expect(confirm).toContainText('Reset the password of olga@rome.test?');
+    await confirm.getByRole('button', { name: 'Reset password' }).click();
     await expect(olga).toContainText('password reset');
     await expect(olga.getByTestId('one-time-password')).not.toHaveText(olgaFirst);
     await expect(list.getByRole('listitem')).toHaveCount(2);
