@@ -167,8 +167,11 @@ describe('UCloud client against the sandbox cloud', () => {
       const impatient = makeClient({ maxRetries: 0 });
       const codes = await Promise.all(Array.from({ length: 12 }, () => codeOf(impatient.describeImage({ Region: 'sg', Limit: 1 }))));
       expect(codes).toContain('153');
-      const patient = makeClient({ maxRetries: 8, retryBaseMs: 200, retryCapMs: 2000 });
-      const results = await Promise.all(Array.from({ length: 8 }, () => patient.describeImage({ Region: 'sg', Limit: 1 })));
+      // The burst emptied the bucket (5 tokens at this scale, refilling 1/s). Four callers need
+      // about 4 s of refill between them; ten tries with backoff capped at 2 s give each of them
+      // at least 7 s, so this proves retrying through a throttle without racing the refill.
+      const patient = makeClient({ maxRetries: 10, retryBaseMs: 200, retryCapMs: 2000 });
+      const results = await Promise.all(Array.from({ length: 4 }, () => patient.describeImage({ Region: 'sg', Limit: 1 })));
       expect(results.every((r) => r.ImageSet.length === 1)).toBe(true);
     } finally {
       await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
