@@ -90,7 +90,12 @@ describe(`inventory sync jobs tell the truth (${TEST_DRIVER})`, () => {
     expect(job.live).toBe(false);
     expect(job.finishedAt).toBeInstanceOf(Date);
     // Wrong keys are not retried: the pg-boss job completed after the failure was recorded.
-    const [bj] = await bossJobs(id);
+    // pg-boss marks the job completed just after the handler returned, i.e. after the row above
+    // said failed: wait for it to leave "active" before looking at its state.
+    const bj = await until('the pg-boss job to finish', async () => {
+      const [j] = await bossJobs(id);
+      return j && j.state !== 'active' && j.state !== 'created' ? j : null;
+    });
     expect(bj).toMatchObject({ state: 'completed', retry_count: 0 });
 
     const listed = (await api().cloudAccount.list()).find((a) => a.id === id)!;
