@@ -216,3 +216,25 @@ describe('checkTemplate: regions the account does not have', () => {
     ]);
   });
 });
+
+describe('checkTemplate: levels', () => {
+  it('tags every issue with its level and stops after the level asked for', () => {
+    const text = template([ucloud({ boot_disk_type: 'ssd' }), { type: 'docker' }]);
+    const all = check(text).issues.map((i) => [i.code, i.level]);
+    expect(all).toEqual([['BUILDER_OPTION_INVALID', 'options'], ['BUILDER_TYPE_UNKNOWN', 'structure']]);
+    expect(checkTemplate(text, { upTo: 'structure' }).issues.map((i) => i.code)).toEqual(['BUILDER_TYPE_UNKNOWN']);
+    const syntax = checkTemplate('{"builders": [ {"type": "docker"} }', { upTo: 'files' }).issues;
+    expect(syntax.length).toBeGreaterThan(0);
+    expect(new Set(syntax.map((i) => `${i.code}/${i.level}`))).toEqual(new Set(['JSON_SYNTAX/syntax']));
+  });
+
+  it('checks no region facts of a builder an earlier level refused, but all of an independent one', () => {
+    const bad = ucloud({ name: 'bad', region: 'cn-gd', availability_zone: 'cn-gd-02', bootdisk_type: 'x' });
+    const good = ucloud({ name: 'good', region: 'cn-gd', availability_zone: 'cn-gd-02' });
+    const issues = check(template([bad, good]), inventory).issues;
+    expect(issues.map((i) => [i.code, i.path, i.level])).toEqual([
+      ['BUILDER_OPTION_UNKNOWN', '$.builders[0].bootdisk_type', 'options'],
+      ['BOOT_DISK_TYPE_UNAVAILABLE', '$.builders[1].availability_zone', 'regions'],
+    ]);
+  });
+});
