@@ -10,7 +10,8 @@ import { Field, Input } from '@/components/ui/field';
 import { appErrorOf, refusedFields, type TTemplateVersionConflictDetails } from '@/server/api/schemas/errors';
 import { ZTemplateBody } from '@/server/api/schemas/templates';
 import { useAuthorText, useCommitMessageText } from './commit-message';
-import { IssueList, translateIssue } from './issue-list';
+import { applyFixEdits } from './apply-fix';
+import { IssueList, translateIssue, type Fix } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 import { EditorStatusBadge, RoleBadge, TemplateStatusBadge } from './template-badges';
 import { MergePanel } from './merge-panel';
@@ -226,7 +227,11 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
                 {validating ? t('checking') : t('issueCount', { count: issues.filter((i) => i.severity !== 'warning').length })}
               </span>
             </h2>
-            <IssueList issues={issues} onReveal={(offset) => editor.current?.reveal(offset)} />
+            <IssueList
+              issues={issues}
+              onReveal={(offset) => editor.current?.reveal(offset)}
+              {...(canEdit ? { onApplyFix: (fix: Fix) => edit(applyFixEdits(bodyRef.current, fix.edits ?? [])) } : {})}
+            />
           </section>
           <p className="text-xs text-slate-500">
             {t('lastSaved', {
