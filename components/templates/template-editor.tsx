@@ -238,7 +238,10 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
               version: current.latestVersion,
               author: authorText(current.latest.authorName),
               when: formatDate(current.latest.createdAt),
-            })}
+            })}{' '}
+            {current.inventorySyncedAt
+              ? t('checkedAgainst', { checked: formatDate(current.latest.checkedAt), synced: formatDate(current.inventorySyncedAt) })
+              : t('checkedNoSync', { checked: formatDate(current.latest.checkedAt) })}
           </p>
         </aside>
       </div>

@@ -143,7 +143,7 @@ const describeImage = (i: CatalogImage): string => `${i.id} (${i.name ?? [i.osFa
 function replaceImageFix(field: JsonPath, region: string, i: CatalogImage): IssueFix {
   return {
     hintKey: 'replaceImage',
-    params: { region, imageId: i.id, name: i.name ?? '', created: i.createdAt?.slice(0, 10) ?? '' },
+    params: { region, imageId: i.id, name: i.name ?? [i.osFamily, i.osVersion].filter(Boolean).join(' ') },
     edits: [{ path: field, value: i.id }],
   };
 }
@@ -222,7 +222,7 @@ export function checkUcloudCapabilities(b: BuilderUnderCheck<TUcloudUhostConfig>
       { path: [...b.path, 'image_copy_to_mappings'], value: [...mappings, { project_id: project, region: c.region }] },
     ];
     if (there) edits.push({ path: [...b.path, 'source_image_id'], value: there.id });
-    return { hintKey: 'buildAndCopyUcloud', params: { region: to.region, zone: to.zone, target: c.region, imageId: there?.id ?? '' }, ...(there ? { edits } : {}) };
+    return { hintKey: there ? 'buildAndCopyUcloudFrom' : 'buildAndCopyUcloud', params: { region: to.region, zone: to.zone, target: c.region, imageId: there?.id ?? '' }, ...(there ? { edits } : {}) };
   };
 
   if (!ucloudOffersMachine(zone, machine)) {
@@ -332,7 +332,7 @@ export function checkAmazonCapabilities(b: BuilderUnderCheck<TAmazonEbsConfig>, 
     ];
     // An explicit zone or an AMI id of this region cannot move as they are: then the fix is advice only.
     const applicable = c.availability_zone === undefined && (there !== undefined || !c.source_ami);
-    return { hintKey: 'buildAndCopyAws', params: { region: to.id, target: c.region, imageId: there?.id ?? '' }, ...(applicable ? { edits } : {}) };
+    return { hintKey: there ? 'buildAndCopyAwsFrom' : 'buildAndCopyAws', params: { region: to.id, target: c.region, imageId: there?.id ?? '' }, ...(applicable ? { edits } : {}) };
   };
 
   if (offered.size > 0 && !offered.has(type)) {

@@ -252,7 +252,7 @@ describe('checkTemplate: concrete replacements and applicable fixes', () => {
   it('#2 on AWS names an ENA AMI of the same OS in the region, and a type without ENA', () => {
     const issue = byCode(check(template([aws({ region: 'sa-east-1', source_ami: 'ami-0sa0noena0000000' })]), inventory).issues, 'IMAGE_HOST_TYPE_MISMATCH');
     expect(issue.params['suggestedImage']).toBe('ami-0sa0ena000000000');
-    expect(issue.fixes?.map((f) => f.hintKey)).toEqual(['replaceImage', 'buildAndCopyAws', 'useInstanceType']);
+    expect(issue.fixes?.map((f) => f.hintKey)).toEqual(['replaceImage', 'buildAndCopyAwsFrom', 'useInstanceType']);
   });
 
   it('#3 offers a local disk type and building elsewhere, the disk fix as an edit', () => {

@@ -36,8 +36,15 @@ function patched(index: 0 | 1, patch: Record<string, unknown>): string {
 }
 
 /** The editor translates every issue by its code and params: both languages must format it. */
-function expectTranslatable(issues: { code: string; params: Record<string, string | number> }[]) {
+function expectTranslatable(issues: { code: string; params: Record<string, string | number>; fixes?: { hintKey: string; params: Record<string, string | number> }[] }[]) {
   for (const issue of issues) {
+    for (const fix of issue.fixes ?? []) {
+      for (const [lang, tree] of [['en', en], ['zh-CN', zh]] as const) {
+        const text = (tree.validation.fixes as Record<string, string | undefined>)[fix.hintKey];
+        expect(typeof text, `${lang} validation.fixes.${fix.hintKey}`).toBe('string');
+        expect(() => new IntlMessageFormat(text!, lang).format(fix.params), `${lang} fixes.${fix.hintKey}`).not.toThrow();
+      }
+    }
     for (const [lang, tree] of [['en', en], ['zh-CN', zh]] as const) {
       const texts = (tree.validation as Record<string, Record<string, unknown> | undefined>)[issue.code];
       expect(typeof texts?.['message'], `${lang} validation.${issue.code}.message`).toBe('string');
@@ -88,6 +95,14 @@ describe('the template check on the synced inventory', () => {
       { name: 'the placeholder uimage-xxxxxx', body: patched(0, { source_image_id: 'uimage-xxxxxx' }), code: 'IMAGE_NOT_FOUND', path: '$.builders[0].source_image_id' },
     ];
   });
+  async function storedLatest(name: string) {
+    const [row] = await t.database.db
+      .select({ valid: tables.templateVersions.valid, issues: tables.templateVersions.issues, checkedAt: tables.templateVersions.checkedAt, createdAt: tables.templateVersions.createdAt })
+      .from(tables.templates)
+      .innerJoin(tables.templateVersions, and(eq(tables.templateVersions.templateId, tables.templates.id), eq(tables.templateVersions.version, tables.templates.latestVersion)))
+      .where(eq(tables.templates.name, name));
+    return row!;
+  }
   afterAll(async () => {
     await boss.stop({ graceful: false, wait: true });
     setBoss(undefined);
@@ -107,6 +122,10 @@ describe('the template check on the synced inventory', () => {
     }
     const created = await createTemplate(t.database.db, builder, { name: 'before-sync', role: 'access', description: '', body: seedText('rome-access'), message: 'first', asDraft: false });
     expect(created.valid).toBe(true);
+    // cloud_ssd in cn-gd: nobody can tell before the first sync, so it is stored valid with warnings.
+    const gd = await createTemplate(t.database.db, builder, { name: 'before-sync-gd', role: 'access', description: '', body: cases[0]!.body, message: 'first', asDraft: false });
+    expect(gd.valid).toBe(true);
+    expect((await storedLatest('before-sync-gd')).issues.map((i) => i.code)).toEqual(['REGION_NOT_SYNCED', 'REGION_NOT_SYNCED']);
     // Unknown until synced: cn-nowhere is a warning too, not "valid without a word".
     const nowhere = await caller.template.validate({ body: patched(0, { region: 'cn-nowhere' }) });
     expect(nowhere.issues.find((i) => i.path === '$.builders[0].region')?.code).toBe('REGION_NOT_SYNCED');
@@ -118,6 +137,15 @@ describe('the template check on the synced inventory', () => {
     const a = await createCloudAccount(t.database.db, admin, { ...common, name: 'a', cloud: 'aws', keyId: 'AKIASANDBOX000000000', secret: 'sandbox-secret-key', endpoint: `${sandbox.url}/ec2` }, { sync: false });
     for (const r of (await syncAccountInventory(t.database.db, { accountId: u.id, regions: ['cn-bj2', 'cn-gd', 'hk'], trigger: 'manual' })).results) expect('error' in r ? r.error : '').toBe('');
     for (const r of (await syncAccountInventory(t.database.db, { accountId: a.id, regions: ['us-east-1', 'sa-east-1'], trigger: 'manual' })).results) expect('error' in r ? r.error : '').toBe('');
+
+    // The sync re-checked the versions stored before it: the warnings are gone, the real problem is there.
+    const before = await storedLatest('before-sync');
+    expect([before.valid, before.issues]).toEqual([true, []]);
+    expect(before.checkedAt.getTime()).toBeGreaterThan(before.createdAt.getTime());
+    const gd = await storedLatest('before-sync-gd');
+    expect(gd.valid).toBe(false);
+    expect(gd.issues.map((i) => [i.code, i.path, i.level])).toEqual([['BOOT_DISK_TYPE_UNAVAILABLE', '$.builders[0].boot_disk_type', 'regions']]);
+    expect(gd.checkedAt.getTime()).toBeGreaterThan(gd.createdAt.getTime());
 
     const caller = createCaller({ db: t.database.db, actor: builder });
     for (const seed of ['rome-access', 'rome-forwarding']) {
