@@ -221,4 +221,81 @@ describe('the template check on the synced inventory', () => {
     }
     expect(errors.filter((e) => !e.includes('cn-nowhere'))).toEqual([]);
   });
+
+  it('a corpus of templates gives the same codes through template.validate and through the CLI, and never throws', async () => {
+    const env = {
+      UCLOUD_PUBLIC_KEY: 'sandbox-public-key', UCLOUD_PRIVATE_KEY: 'sandbox-private-key', UCLOUD_PROJECT_ID: 'org-sandbox', UCLOUD_ENDPOINT: `${sandbox.url}/ucloud`,
+      AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000', AWS_SECRET_ACCESS_KEY: 'sandbox-secret-key', AWS_ENDPOINT_URL_EC2: `${sandbox.url}/ec2`,
+    };
+    const images = [...sandbox.world.images.values()];
+    const hkAny = images.find((i) => i.cloud === 'ucloud' && i.region === 'hk' && i.cpuPlatforms.length === 0)!;
+    const seed = access();
+    const withSeed = (mutate: (t: Json) => void): string => {
+      const t = access();
+      mutate(t);
+      return JSON.stringify(t, null, 2);
+    };
+    const text = JSON.stringify(seed, null, 2);
+    /** [name, body, the code it must contain ('' = none: valid)]. */
+    const corpus: [string, string, string][] = [
+      ...cases.map((c): [string, string, string] => [c.name, c.body, c.code]),
+      ['seed rome-access', seedText('rome-access'), ''],
+      ['seed rome-forwarding', seedText('rome-forwarding'), ''],
+      ['cloud_ssd in cn-gd set by default', withSeed((t) => { t.builders[0] = { ...t.builders[0], region: 'cn-gd', availability_zone: 'cn-gd-02', source_image_id: cases[0]!.body.match(/"source_image_id": "([^"]+)"/)?.[1], boot_disk_type: undefined }; }), 'BOOT_DISK_TYPE_UNAVAILABLE'],
+      ['local_ssd in cn-gd is fine', patched(0, { region: 'cn-gd', availability_zone: 'cn-gd-02', source_image_id: cases[0]!.body.match(/"source_image_id": "([^"]+)"/)?.[1], boot_disk_type: 'local_ssd' }), ''],
+      ['UCloud zone of another region', patched(0, { availability_zone: 'cn-gd-02' }), 'ZONE_UNKNOWN'],
+      ['UCloud C hosts in hk', patched(0, { region: 'hk', availability_zone: 'hk-02', source_image_id: hkAny.id, instance_type: 'c-basic-2' }), 'INSTANCE_TYPE_UNAVAILABLE'],
+      ['UCloud O host on cloud_ssd', patched(0, { instance_type: 'o-standard-4' }), 'BOOT_DISK_TYPE_MACHINE_MISMATCH'],
+      ['UCloud copy to an unknown region', patched(0, { image_copy_to_mappings: [{ project_id: 'org-sandbox', region: 'mars-1' }] }), 'COPY_REGION_UNKNOWN'],
+      ['AWS unknown region', patched(1, { region: 'ap-mars-1' }), 'REGION_UNKNOWN'],
+      ['AWS zone not in its region', patched(1, { availability_zone: 'us-east-1z' }), 'ZONE_UNKNOWN'],
+      ['AWS Graviton type where none is offered', patched(1, { region: 'sa-east-1', instance_type: 't4g.small', source_ami: cases[5]!.body.match(/"source_ami": "([^"]+)"/)?.[1] }), 'INSTANCE_TYPE_UNAVAILABLE'],
+      ['AWS AMI absent from the region', patched(1, { source_ami: 'ami-0000000000000dead' }), 'IMAGE_NOT_FOUND'],
+      ['AWS copy to an unknown region', patched(1, { ami_regions: ['eu-nowhere-1'] }), 'COPY_REGION_UNKNOWN'],
+      ['AWS no-ENA AMI with a Xen type is fine', patched(1, { region: 'sa-east-1', instance_type: 't2.small', source_ami: cases[5]!.body.match(/"source_ami": "([^"]+)"/)?.[1] }), ''],
+      ['duplicate builder names (#4)', patched(1, { name: 'ucloud-cn-bj2' }), 'BUILDER_NAME_DUPLICATE'],
+      ['unknown builder option', patched(0, { bootdisk_type: 'cloud_ssd' }), 'BUILDER_OPTION_UNKNOWN'],
+      ['bad interpolation', patched(0, { image_name: 'rome-{{ timestmp }}' }), 'INTERPOLATION_UNKNOWN_FUNCTION'],
+      ['unknown user variable', patched(1, { ami_description: '{{user `service_versoin`}}' }), 'INTERPOLATION_UNKNOWN_VARIABLE'],
+      ['env outside variable defaults', patched(1, { access_key: '{{env `AWS_ACCESS_KEY_ID`}}' }), 'INTERPOLATION_ENV_NOT_ALLOWED'],
+      ['ssh_timeout not a duration', patched(1, { ssh_timeout: '5 minutes' }), 'BUILDER_OPTION_INVALID'],
+      ['unknown builder type', withSeed((t) => { t.builders.push({ type: 'googlecompute', name: 'g' }); }), 'BUILDER_TYPE_UNKNOWN'],
+      ['no builders', withSeed((t) => { t.builders = []; }), 'BUILDERS_EMPTY'],
+      ['unknown top-level key', withSeed((t) => { (t as Record<string, unknown>)['provisioner'] = []; }), 'UNKNOWN_TOP_LEVEL_KEY'],
+      ['unknown provisioner type', withSeed((t) => { (t as Record<string, unknown>)['provisioners'] = [{ type: 'ansible', playbook_file: 'p.yml' }]; }), 'PROVISIONER_TYPE_UNKNOWN'],
+      ['provisioner file outside the build folder', withSeed((t) => { (t as Record<string, unknown>)['provisioners'] = [{ type: 'file', source: '/etc/passwd', destination: '/tmp/p' }]; }), 'FILE_PATH_NOT_ALLOWED'],
+      ['only names an unknown builder', withSeed((t) => { (t as Record<string, unknown>)['provisioners'] = [{ type: 'shell', inline: ['true'], only: ['ucloud-hk'] }]; }), 'BUILD_FILTER_UNKNOWN_BUILDER'],
+      ['post-processor type unknown', withSeed((t) => { (t as Record<string, unknown>)['post-processors'] = ['checksum']; }), 'POST_PROCESSOR_TYPE_UNKNOWN'],
+      ['a UCloud problem and an independent AWS one', withSeed((t) => {
+        t.builders[0] = { ...t.builders[0], availability_zone: 'cn-gd-02' };
+        t.builders[1] = { ...t.builders[1], availability_zone: 'us-east-1z' };
+      }), 'ZONE_UNKNOWN'],
+      ['JSON trailing comma', text.replace(/\n\s*\]\s*,\s*\n\s*"provisioners"/, ',\n  ],\n  "provisioners"'), 'JSON_SYNTAX'],
+      ['JSON comment', `// rome\n${text}`, 'JSON_SYNTAX'],
+      ['JSON missing comma', text.replace('"region": "cn-bj2",', '"region": "cn-bj2"'), 'JSON_SYNTAX'],
+      ['not an object', '[1, 2]', 'NOT_AN_OBJECT'],
+      ['empty text', '', 'JSON_SYNTAX'], ['a string', '"builders"', 'NOT_AN_OBJECT'],
+    ];
+    expect(corpus.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(corpus.map(([n]) => n)).size).toBe(corpus.length);
+
+    const caller = createCaller({ db: t.database.db, actor: builder });
+    const errors: string[] = [];
+    for (const [name, body, code] of corpus) {
+      const editor = await caller.template.validate({ body });
+      const live = await liveCapabilities(body, { out: () => {}, err: (l) => errors.push(`${name}: ${l}`), env });
+      expect(live.unchecked.filter((r) => r !== 'ucloud region cn-nowhere' && r !== 'aws region ap-mars-1'), name).toEqual([]);
+      const cli = checkTemplate(body, { env: {}, ...live.context });
+      const codes = (issues: { code: string; path: string }[]) => issues.map((i) => `${i.code} ${i.path}`).sort();
+      expect(codes(editor.issues), name).toEqual(codes(cli.issues));
+      expect(editor.ok, name).toBe(cli.ok);
+      if (code === '') expect(editor.issues, name).toEqual([]);
+      else expect(editor.issues.map((i) => i.code), name).toContain(code);
+      expectTranslatable(editor.issues);
+    }
+    // The independent builders both got their issue (no cascade across builders).
+    const both = await caller.template.validate({ body: corpus.find(([n]) => n === 'a UCloud problem and an independent AWS one')![1] });
+    expect(both.issues.map((i) => i.path)).toEqual(['$.builders[0].availability_zone', '$.builders[1].availability_zone']);
+    expect(errors.filter((e) => !e.includes('cn-nowhere') && !e.includes('ap-mars-1'))).toEqual([]);
+  });
 });
