@@ -57,6 +57,9 @@ test('cn-gd with cloud_ssd: the problem appears with both fixes, and applying on
   await expect(fixes.getByRole('listitem').nth(0)).toContainText('Set “boot_disk_type” to local_ssd');
   await expect(fixes.getByRole('listitem').nth(1)).toContainText(/Build in \S+ \(zone \S+\).*copy the image to cn-gd with “image_copy_to_mappings”/);
   await expect(page.getByText('1 problem', { exact: true })).toBeVisible();
+  // Jump to the problem, so the screenshots show its squiggle beside the list.
+  await issue.getByTitle('Show in the editor').click();
+  await expect(page.locator('.cm-lintRange-error').first()).toBeInViewport();
   await screenshots(page, 'editor-region-facts');
 
   await fixes.getByRole('button', { name: /^Apply: Set/ }).click();
@@ -73,13 +76,13 @@ test('in Chinese, the problem and its fixes read in Chinese', async ({ page, req
   await page.getByRole('button', { name: 'Account menu' }).click();
   await page.getByLabel('Language').selectOption('zh-CN');
   await expect(page.getByRole('button', { name: '账号菜单' })).toBeVisible();
-  await setEditorText(page, body);
+  await setEditorText(page, body, /的模板内容/);
   const fixes = page.getByRole('list', { name: '修复方法' });
   await expect(fixes.getByRole('listitem').nth(0)).toContainText('将“boot_disk_type”设为 local_ssd');
   await expect(fixes.getByRole('listitem').nth(1)).toContainText('image_copy_to_mappings');
   await screenshots(page, 'editor-region-facts-zh');
   // Back to the stored text (nothing to leave unsaved) and to English for the other specs.
-  await setEditorText(page, original);
+  await setEditorText(page, original, /的模板内容/);
   await page.getByRole('button', { name: '账号菜单' }).click();
   await page.getByLabel('语言').selectOption('en');
   await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
