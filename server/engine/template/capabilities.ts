@@ -129,7 +129,11 @@ export function replacementImage(
   const version = current?.osVersion ?? '';
   return (ctx.catalog?.(cloud, region) ?? [])
     .filter((i) => i.id !== currentId && !i.removed && i.osFamily?.toLowerCase() === family && fits(i))
-    .sort((a, b) => Number(b.osVersion === version) - Number(a.osVersion === version) || (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.id.localeCompare(b.id))[0];
+    .sort((a, b) =>
+      Number(b.osVersion === version) - Number(a.osVersion === version)
+      || (b.createdAt ?? '').localeCompare(a.createdAt ?? '')
+      || (b.osVersion ?? '').localeCompare(a.osVersion ?? '', 'en', { numeric: true })
+      || a.id.localeCompare(b.id))[0];
 }
 
 /** The same base image (by name) in another region's catalog, for a build-and-copy fix. */

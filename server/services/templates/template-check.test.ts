@@ -298,4 +298,31 @@ describe('the template check on the synced inventory', () => {
     expect(both.issues.map((i) => i.path)).toEqual(['$.builders[0].availability_zone', '$.builders[1].availability_zone']);
     expect(errors.filter((e) => !e.includes('cn-nowhere') && !e.includes('ap-mars-1'))).toEqual([]);
   });
+
+  it('#2 names the same concrete replacement image through template.validate and through the CLI', async () => {
+    const env = {
+      UCLOUD_PUBLIC_KEY: 'sandbox-public-key', UCLOUD_PRIVATE_KEY: 'sandbox-private-key', UCLOUD_PROJECT_ID: 'org-sandbox', UCLOUD_ENDPOINT: `${sandbox.url}/ucloud`,
+    };
+    const images = [...sandbox.world.images.values()].filter((i) => i.cloud === 'ucloud' && i.region === 'hk');
+    const old = images.find((i) => i.osFamily === 'Ubuntu' && i.osVersion === '18.04' && i.cpuPlatforms.length > 0)!;
+    expect(old, 'an Intel-only Ubuntu 18.04 image in hk').toBeDefined();
+    const body = patched(0, { region: 'hk', availability_zone: 'hk-02', source_image_id: old.id });
+    const caller = createCaller({ db: t.database.db, actor: builder });
+    const editor = (await caller.template.validate({ body })).issues.find((i) => i.code === 'IMAGE_HOST_TYPE_MISMATCH')!;
+    const live = await liveCapabilities(body, { out: () => {}, err: () => {}, env });
+    const cli = checkTemplate(body, { env: {}, ...live.context }).issues.find((i) => i.code === 'IMAGE_HOST_TYPE_MISMATCH')!;
+    const suggested = String(editor.params['suggestedImage']);
+    const image = images.find((i) => i.id === suggested);
+    // The newest Ubuntu of hk that boots on any CPU (no 18.04 does).
+    expect(image?.osFamily).toBe('Ubuntu');
+    expect(image?.cpuPlatforms).toEqual([]);
+    const newest = images
+      .filter((i) => i.osFamily === 'Ubuntu' && i.cpuPlatforms.length === 0)
+      .sort((a, b) => b.createdAt - a.createdAt || b.osVersion.localeCompare(a.osVersion, 'en', { numeric: true }) || a.id.localeCompare(b.id))[0];
+    expect(suggested).toBe(newest?.id);
+    expect(cli.params['suggestedImage']).toBe(suggested);
+    expect(editor.fixes?.[0]).toMatchObject({ hintKey: 'replaceImage', edits: [{ path: ['builders', 0, 'source_image_id'], value: suggested }] });
+    expect(cli.hint).toContain(`"source_image_id": "${suggested}"`);
+    expectTranslatable([editor]);
+  });
 });
