@@ -3,9 +3,13 @@ import { useTranslations } from 'next-intl';
 import type { RouterOutputs } from '@/app/_trpc/react';
 
 export type Issue = RouterOutputs['template']['validate']['issues'][number];
+export type Fix = NonNullable<Issue['fixes']>[number];
 
-/** Every validation problem with its place; a click moves the editor cursor there. */
-export function IssueList({ issues, onReveal }: { issues: Issue[]; onReveal?: (offset: number) => void }) {
+/**
+ * Every validation problem with its place; a click moves the editor cursor there. Concrete fixes
+ * are listed under their problem, translated; those the check can apply as they are get a button.
+ */
+export function IssueList({ issues, onReveal, onApplyFix }: { issues: Issue[]; onReveal?: (offset: number) => void; onApplyFix?: (fix: Fix) => void }) {
   const t = useTranslations('editor');
   const tv = useTranslations('validation');
   // Warnings (a region not synced yet) are listed, but they are not problems: the template is valid.
@@ -30,8 +34,28 @@ export function IssueList({ issues, onReveal }: { issues: Issue[]; onReveal?: (o
                 {issue.path} · {t('lineColumn', { line: issue.line, column: issue.column })}
               </span>
               <span className={`mt-0.5 block ${issue.severity === 'warning' ? 'text-amber-900' : 'text-red-900'}`}>{translateIssue(tv, issue)}</span>
-              {issue.hint ? <span className="mt-0.5 block text-xs text-slate-700">{translateHint(tv, issue)}</span> : null}
+              {issue.hint && !issue.fixes?.length ? <span className="mt-0.5 block text-xs text-slate-700">{translateHint(tv, issue)}</span> : null}
             </button>
+            {issue.fixes?.length ? (
+              <ul aria-label={t('fixes')} className="mt-1 space-y-1 border-t border-slate-200/70 pt-1">
+                {issue.fixes.map((fix, j) => (
+                  <li key={`${fix.hintKey}-${j}`} className="flex items-start gap-2 text-xs text-slate-700">
+                    <span className="min-w-0 flex-1 break-words">{translateFix(tv, fix)}</span>
+                    {fix.edits?.length && onApplyFix ? (
+                      <button
+                        type="button"
+                        className="shrink-0 rounded border border-slate-300 bg-white px-1.5 py-0.5 text-xs font-medium text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+                        title={t('applyFixLabel')}
+                        aria-label={`${t('applyFix')}: ${translateFix(tv, fix)}`}
+                        onClick={() => onApplyFix(fix)}
+                      >
+                        {t('applyFix')}
+                      </button>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
           </li>
         ))}
       </ul>
@@ -58,6 +82,12 @@ function translateHint(tv: Tv, issue: Issue): string {
   // Some codes have no translated hint (their English hint names concrete fixes); they show the engine's.
   const key = `${issue.code}.hint` as Parameters<Tv>[0];
   return tv.has(key) ? tv(key, issue.params) : (issue.hint ?? '');
+}
+
+/** validation.fixes.<hintKey> with the fix's params; the fix's key itself when a text is missing. */
+export function translateFix(tv: Tv, fix: Fix): string {
+  const key = `fixes.${fix.hintKey}` as Parameters<Tv>[0];
+  return /^[A-Za-z]+$/.test(fix.hintKey) && tv.has(key) ? tv(key, fix.params) : fix.hintKey;
 }
 
 /** validation.JSON_SYNTAX.<group>.<reason> for a syntax issue's reason code. */

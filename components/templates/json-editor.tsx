@@ -90,6 +90,9 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
         readOnly={readOnly}
         editable={!readOnly}
         extensions={extensions}
+        // The wrapper must fill the box too: otherwise the editor grows with its text, the box
+        // clips it, and CodeMirror's own scroller (reveal, scroll-into-view) never scrolls.
+        className="h-full"
         height="100%"
         basicSetup={{ foldGutter: true, highlightActiveLine: !readOnly, autocompletion: false }}
       />

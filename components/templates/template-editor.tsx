@@ -10,7 +10,8 @@ import { Field, Input } from '@/components/ui/field';
 import { appErrorOf, refusedFields, type TTemplateVersionConflictDetails } from '@/server/api/schemas/errors';
 import { ZTemplateBody } from '@/server/api/schemas/templates';
 import { useAuthorText, useCommitMessageText } from './commit-message';
-import { IssueList, translateIssue } from './issue-list';
+import { applyFixEdits } from './apply-fix';
+import { IssueList, translateIssue, type Fix } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 import { EditorStatusBadge, RoleBadge, TemplateStatusBadge } from './template-badges';
 import { MergePanel } from './merge-panel';
@@ -226,14 +227,21 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
                 {validating ? t('checking') : t('issueCount', { count: issues.filter((i) => i.severity !== 'warning').length })}
               </span>
             </h2>
-            <IssueList issues={issues} onReveal={(offset) => editor.current?.reveal(offset)} />
+            <IssueList
+              issues={issues}
+              onReveal={(offset) => editor.current?.reveal(offset)}
+              {...(canEdit ? { onApplyFix: (fix: Fix) => edit(applyFixEdits(bodyRef.current, fix.edits ?? [])) } : {})}
+            />
           </section>
           <p className="text-xs text-slate-500">
             {t('lastSaved', {
               version: current.latestVersion,
               author: authorText(current.latest.authorName),
               when: formatDate(current.latest.createdAt),
-            })}
+            })}{' '}
+            {current.inventorySyncedAt
+              ? t('checkedAgainst', { checked: formatDate(current.latest.checkedAt), synced: formatDate(current.inventorySyncedAt) })
+              : t('checkedNoSync', { checked: formatDate(current.latest.checkedAt) })}
           </p>
         </aside>
       </div>

@@ -18,7 +18,10 @@ export const templates = pgTable('templates', {
   updatedAt: updatedAt(),
 });
 
-// A version is immutable once written: no code path updates these rows.
+// A version's body (and message, author, parent) is immutable once written. `valid`, `issues` and
+// `checked_at` are the derived result of the template check: after an inventory sync the latest
+// version of every template is checked again (recheck-template-versions.ts), because a region's
+// facts (its first sync, a removed image, a zone's disks) can change what the same body means.
 export const templateVersions = pgTable(
   'template_versions',
   {
@@ -34,6 +37,8 @@ export const templateVersions = pgTable(
     // A version saved with validation errors is a draft: kept, shown as invalid, never buildable.
     valid: boolean('valid').notNull(),
     issues: jsonb('issues').$type<TemplateCheckIssue[]>().notNull().default([]),
+    /** When `valid`/`issues` were computed: at save, then after each inventory sync (latest version only). */
+    checkedAt: timestamp('checked_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: updatedAt(),
   },

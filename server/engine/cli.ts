@@ -7,13 +7,13 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProvider } from '@/server/clouds';
 import { isCloudApiError } from '@/server/clouds/cloud-error';
-import type { CloudCredentials, CloudKind, RegionInfo } from '@/server/clouds/provider';
+import type { CloudCredentials, CloudKind, ImageInfo, RegionInfo } from '@/server/clouds/provider';
 import { buildTemplate, copyImageToRegions } from './build';
 import { cleanupRun } from './cleanup-run';
 import { EventFormatter } from './events';
 import { folderFileSource } from './provisioners/file-source';
 import type { RunEvent } from './runner/reporter';
-import type { CapabilityContext, ImageFacts } from './template/capabilities';
+import type { CapabilityContext, CatalogImage, ImageFacts } from './template/capabilities';
 import { checkTemplate, type TemplateCheck } from './template/check-template';
 
 export interface CliIo {
@@ -164,6 +164,7 @@ export async function liveCapabilities(text: string, io: CliIo): Promise<{ conte
   const clouds = [...new Set(builders.map(cloudOf).filter((c): c is CloudKind => c !== null))];
   const regions = new Map<CloudKind, RegionInfo[]>();
   const images = new Map<string, ImageFacts | null>();
+  const catalog = new Map<string, CatalogImage[]>();
   const unchecked: string[] = [];
   for (const cloud of clouds) {
     const wanted = [...new Set(builders.filter((b) => cloudOf(b) === cloud).flatMap(regionsOf))];
@@ -194,10 +195,26 @@ export async function liveCapabilities(text: string, io: CliIo): Promise<{ conte
       if (typeof region !== 'string' || typeof imageId !== 'string' || imageId.includes('{{')) continue;
       try {
         const info = await provider.describeImage(region, imageId, { signal: AbortSignal.timeout(30_000) });
-        images.set(`${cloud}|${region}|${imageId}`, info ? { name: info.name, cpuPlatforms: info.cpuPlatforms, enaSupport: info.enaSupport } : null);
+        images.set(`${cloud}|${region}|${imageId}`, info ? imageFacts(info) : null);
       } catch (err) {
         io.err(`Error: could not check the source image ${imageId} in ${label(region)}: ${err instanceof Error ? err.message : String(err)}`);
         unchecked.push(label(region));
+      }
+    }
+    // The builders' regions' base images (a bounded listing), for concrete replacement images (#2).
+    for (const region of new Set(builders.filter((x) => cloudOf(x) === cloud).map((x) => x['region']).filter((r): r is string => typeof r === 'string' && !r.includes('{{')))) {
+      if (!regions.get(cloud)?.some((r) => r.id === region)) continue;
+      try {
+        const list: CatalogImage[] = [];
+        let pages = 0;
+        for await (const page of provider.listBaseImages(region, { pageSize: 100, signal: AbortSignal.timeout(60_000) })) {
+          list.push(...page.images.filter((i) => i.state === 'available').map((i) => ({ id: i.id, ...imageFacts(i) })));
+          if (++pages >= CATALOG_PAGES) break;
+        }
+        catalog.set(`${cloud}|${region}`, list);
+      } catch (err) {
+        // Only the suggestions suffer: the check itself has what it needs.
+        io.err(`note: could not list the base images of ${label(region)} for suggestions: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
@@ -208,8 +225,23 @@ export async function liveCapabilities(text: string, io: CliIo): Promise<{ conte
       capabilities: (cloud, region) => regions.get(cloud)?.find((r) => r.id === region),
       regions: (cloud) => regions.get(cloud) ?? [],
       imageInfo: (cloud, region, imageId) => images.get(`${cloud}|${region}|${imageId}`),
+      catalog: (cloud, region) => catalog.get(`${cloud}|${region}`),
     },
     unchecked: [...new Set(unchecked)],
+  };
+}
+
+/** At most this many pages (of 100) of a region's base images are read for suggestions. */
+const CATALOG_PAGES = 10;
+
+function imageFacts(info: ImageInfo): ImageFacts {
+  return {
+    name: info.name,
+    ...(info.osFamily ? { osFamily: info.osFamily } : {}),
+    ...(info.osVersion ? { osVersion: info.osVersion } : {}),
+    ...(info.createdAt ? { createdAt: info.createdAt.toISOString() } : {}),
+    ...(info.cpuPlatforms ? { cpuPlatforms: info.cpuPlatforms } : {}),
+    ...(info.enaSupport === undefined ? {} : { enaSupport: info.enaSupport }),
   };
 }
 

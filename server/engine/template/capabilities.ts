@@ -2,12 +2,17 @@
 // build starts (field problems #2 and #3 of PRODUCT.md). Pure: the caller passes what the
 // inventory knows; nothing here calls a cloud, let alone a mutating API.
 import type { CloudKind, RegionInfo, ZoneCapabilities } from '@/server/clouds/provider';
-import type { DraftIssue, JsonPath } from './issues';
+import type { DraftIssue, FixEdit, IssueFix, JsonPath } from './issues';
 import { requiresEna, instanceFamily, type TAmazonEbsConfig } from './builders/amazon-ebs';
 import { parseUcloudInstanceType, UCLOUD_BOOT_DISKS_BY_MACHINE, type TUcloudUhostConfig } from './builders/ucloud-uhost';
 
 export interface ImageFacts {
   name?: string;
+  /** The catalog's OS family and version ("Ubuntu", "22.04"), to suggest a replacement of the same OS. */
+  osFamily?: string;
+  osVersion?: string;
+  /** ISO time the cloud made the image (newest first among replacements). */
+  createdAt?: string;
   /** UCloud: CPU platforms the image boots on (empty = any). */
   cpuPlatforms?: string[];
   /** EC2: the image has the ENA driver. */
@@ -22,6 +27,12 @@ export interface CapabilityContext {
   regions?: (cloud: CloudKind) => RegionInfo[];
   /** The image's facts; null: looked up and absent from that region; undefined: not known (not checked). */
   imageInfo?: (cloud: CloudKind, region: string, imageId: string) => ImageFacts | null | undefined;
+  /**
+   * The base images the context knows of a region (at least the builders' own regions; the
+   * inventory adds the same-named images of other regions), for concrete replacements. Undefined:
+   * not known, no replacement suggested.
+   */
+  catalog?: (cloud: CloudKind, region: string) => CatalogImage[] | undefined;
   /** The clouds whose capabilities are known; builders of the others are not checked (default: all). */
   clouds?: CloudKind[];
   /**
@@ -30,6 +41,8 @@ export interface CapabilityContext {
    */
   notSynced?: (cloud: CloudKind, region: string) => boolean;
 }
+
+export type CatalogImage = ImageFacts & { id: string };
 
 export interface BuilderUnderCheck<C> {
   label: string;
@@ -104,6 +117,45 @@ function ucloudZoneFits(zone: ZoneCapabilities, machine: string, disk: string, i
 
 const quote = (v: unknown): string => JSON.stringify(v);
 
+/**
+ * The newest image of `region`'s catalog with the OS family of `current` (its version first when
+ * there is one) that `fits`, other than `currentId`.
+ */
+export function replacementImage(
+  ctx: CapabilityContext, cloud: CloudKind, region: string, current: ImageFacts | undefined, currentId: string, fits: (i: CatalogImage) => boolean,
+): CatalogImage | undefined {
+  const family = current?.osFamily?.toLowerCase();
+  if (!family) return undefined;
+  const version = current?.osVersion ?? '';
+  return (ctx.catalog?.(cloud, region) ?? [])
+    .filter((i) => i.id !== currentId && !i.removed && i.osFamily?.toLowerCase() === family && fits(i))
+    .sort((a, b) =>
+      Number(b.osVersion === version) - Number(a.osVersion === version)
+      || (b.createdAt ?? '').localeCompare(a.createdAt ?? '')
+      || (b.osVersion ?? '').localeCompare(a.osVersion ?? '', 'en', { numeric: true })
+      || a.id.localeCompare(b.id))[0];
+}
+
+/** The same base image (by name) in another region's catalog, for a build-and-copy fix. */
+function sameImageIn(ctx: CapabilityContext, cloud: CloudKind, region: string, image: ImageFacts | undefined): CatalogImage | undefined {
+  if (!image?.name) return undefined;
+  return (ctx.catalog?.(cloud, region) ?? []).find((i) => i.name === image.name && !i.removed);
+}
+
+const describeImage = (i: CatalogImage): string => `${i.id} (${i.name ?? [i.osFamily, i.osVersion].filter(Boolean).join(' ')}${i.createdAt ? `, ${i.createdAt.slice(0, 10)}` : ''})`;
+
+function replaceImageFix(field: JsonPath, region: string, i: CatalogImage): IssueFix {
+  return {
+    hintKey: 'replaceImage',
+    params: { region, imageId: i.id, name: i.name ?? [i.osFamily, i.osVersion].filter(Boolean).join(' ') },
+    edits: [{ path: field, value: i.id }],
+  };
+}
+
+function setFix(hintKey: string, path: JsonPath, value: string, params: Record<string, string | number>): IssueFix {
+  return { hintKey, params, edits: [{ path, value }] };
+}
+
 /** Static rule (no inventory needed): O hosts boot only from cloud_rssd, C hosts not from local_normal. */
 export function checkUcloudDiskForMachine(b: BuilderUnderCheck<TUcloudUhostConfig>): DraftIssue[] {
   const spec = parseUcloudInstanceType(b.config.instance_type);
@@ -118,6 +170,7 @@ export function checkUcloudDiskForMachine(b: BuilderUnderCheck<TUcloudUhostConfi
     message: `${b.label}: ${spec.machineType} hosts ("${b.config.instance_type}") cannot boot from a ${disk} disk${b.raw['boot_disk_type'] === undefined ? ' (the default boot_disk_type)' : ''}; they take ${allowed.join(', ')}.`,
     hint: `Set "boot_disk_type": "${fix}".`,
     params: { label: b.label, machineType: spec.machineType, instanceType: b.config.instance_type, diskType: disk, allowed: allowed.join(', '), suggestedType: fix },
+    fixes: [setFix('setDiskType', [...b.path, 'boot_disk_type'], fix, { diskType: fix, zone: b.config.availability_zone })],
   }];
 }
 
@@ -140,6 +193,7 @@ export function checkUcloudCapabilities(b: BuilderUnderCheck<TUcloudUhostConfig>
       message: `${b.label}: "${c.availability_zone}" is not a zone of ${c.region}; its zones are ${zones.join(', ') || 'unknown'}.`,
       hint: zones[0] ? `Set "availability_zone": "${zones[0]}".` : 'Sync the inventory of this region, then pick one of its zones.',
       params: { label: b.label, region: c.region, zone: c.availability_zone, zones: zones.join(', ') },
+      ...(zones[0] ? { fixes: [setFix('setZone', [...b.path, 'availability_zone'], zones[0], { zone: zones[0] })] } : {}),
     });
     return issues;
   }
@@ -163,6 +217,17 @@ export function checkUcloudCapabilities(b: BuilderUnderCheck<TUcloudUhostConfig>
   const copyFix = (target: string): string => `"image_copy_to_mappings": [{"project_id": ${quote(project)}, "region": ${quote(target)}}]`;
   const moveFix = (to: { region: string; zone: string }): string =>
     `build in ${to.region} ("region": ${quote(to.region)}, "availability_zone": ${quote(to.zone)}, with that region's "source_image_id" of the same base image${image?.name ? ` "${image.name}"` : ''}) and copy the image to ${c.region} with ${copyFix(c.region)}`;
+  const moveEdits = (to: { region: string; zone: string }): IssueFix => {
+    const there = sameImageIn(ctx, 'ucloud', to.region, image);
+    const mappings = Array.isArray(b.raw['image_copy_to_mappings']) ? (b.raw['image_copy_to_mappings'] as Record<string, unknown>[]) : [];
+    const edits: FixEdit[] = [
+      { path: [...b.path, 'region'], value: to.region },
+      { path: [...b.path, 'availability_zone'], value: to.zone },
+      { path: [...b.path, 'image_copy_to_mappings'], value: [...mappings, { project_id: project, region: c.region }] },
+    ];
+    if (there) edits.push({ path: [...b.path, 'source_image_id'], value: there.id });
+    return { hintKey: there ? 'buildAndCopyUcloudFrom' : 'buildAndCopyUcloud', params: { region: to.region, zone: to.zone, target: c.region, imageId: there?.id ?? '' }, ...(there ? { edits } : {}) };
+  };
 
   if (!ucloudOffersMachine(zone, machine)) {
     const to = elsewhere((z) => ucloudZoneFits(z, machine, disk, imagePlatforms));
@@ -172,6 +237,7 @@ export function checkUcloudCapabilities(b: BuilderUnderCheck<TUcloudUhostConfig>
       message: `${b.label}: ${c.availability_zone} offers no ${machine} hosts ("${c.instance_type}"); it offers ${zone.hostTypes.join(', ')}.`,
       hint: `Use a host type offered there${to ? `, or ${moveFix(to)}` : ''}.`,
       params: { label: b.label, region: c.region, zone: c.availability_zone, instanceType: c.instance_type, offered: zone.hostTypes.join(', '), suggestedRegion: to?.region ?? '', suggestedZone: to?.zone ?? '', suggestedType: '' },
+      ...(to ? { fixes: [moveEdits(to)] } : {}),
     });
     return issues;
   }
@@ -194,22 +260,35 @@ export function checkUcloudCapabilities(b: BuilderUnderCheck<TUcloudUhostConfig>
         label: b.label, region: c.region, zone: c.availability_zone, diskType: disk, offered: offeredDisks.join(', '),
         suggestedType, suggestedRegion: to?.region ?? '', suggestedZone: to?.zone ?? '',
       },
+      fixes: [
+        ...(suggestedType ? [setFix('setDiskType', [...b.path, 'boot_disk_type'], suggestedType, { diskType: suggestedType, zone: c.availability_zone })] : []),
+        ...(to ? [moveEdits(to)] : []),
+      ],
     });
   }
 
   const hostPlatforms = ucloudPlatforms(zone, machine);
   if (imagePlatforms.length > 0 && hostPlatforms !== undefined && hostPlatforms.length > 0 && !hostPlatforms.some((p) => imagePlatforms.includes(p))) {
     const to = elsewhere((z) => ucloudZoneFits(z, machine, disk, imagePlatforms));
+    const instead = replacementImage(ctx, 'ucloud', c.region, image, c.source_image_id, (i) => (i.cpuPlatforms ?? []).length === 0 || hostPlatforms.some((p) => (i.cpuPlatforms ?? []).includes(p)));
+    const hint = [
+      instead ? `Use "source_image_id": "${instead.id}", the newest ${[image?.osFamily, image?.osVersion].filter(Boolean).join(' ')} image of ${c.region} that boots there: ${describeImage(instead)}` : `Choose a base image of ${c.region} that boots on ${hostPlatforms.join(', ')}`,
+      to ? `build elsewhere and copy: ${moveFix(to)}` : '',
+    ].filter(Boolean).join('; or ');
     issues.push({
       code: 'IMAGE_HOST_TYPE_MISMATCH',
       path: [...b.path, 'source_image_id'],
       message: `${b.label}: the image ${c.source_image_id}${image?.name ? ` (${image.name})` : ''} boots on ${imagePlatforms.join(', ')}, but ${machine} hosts in ${c.availability_zone} run ${hostPlatforms.join(', ')}; the build host would not start.`,
-      hint: `${to ? `Build elsewhere and copy: ${moveFix(to)}. Or ` : ''}choose a base image of ${c.region} that boots on ${hostPlatforms.join(', ')}.`,
+      hint: `${hint}.`,
       params: {
         label: b.label, region: c.region, zone: c.availability_zone, imageId: c.source_image_id, instanceType: c.instance_type,
         reason: 'cpu-platform', imagePlatforms: imagePlatforms.join(', '), hostPlatforms: hostPlatforms.join(', '),
-        suggestedRegion: to?.region ?? '', suggestedZone: to?.zone ?? '', suggestedType: '',
+        suggestedRegion: to?.region ?? '', suggestedZone: to?.zone ?? '', suggestedType: '', suggestedImage: instead?.id ?? '',
       },
+      fixes: [
+        ...(instead ? [replaceImageFix([...b.path, 'source_image_id'], c.region, instead)] : []),
+        ...(to ? [moveEdits(to)] : []),
+      ],
     });
   }
   return issues;
@@ -236,6 +315,7 @@ export function checkAmazonCapabilities(b: BuilderUnderCheck<TAmazonEbsConfig>, 
         message: `${b.label}: "${c.availability_zone}" is not an availability zone of ${c.region}; its zones are ${names.join(', ') || 'unknown'}.`,
         hint: names[0] ? `Set "availability_zone": "${names[0]}" or remove it.` : 'Remove "availability_zone".',
         params: { label: b.label, region: c.region, zone: c.availability_zone, zones: names.join(', ') },
+        ...(names[0] ? { fixes: [setFix('setZone', [...b.path, 'availability_zone'], names[0], { zone: names[0] })] } : {}),
       });
       return issues;
     }
@@ -246,6 +326,18 @@ export function checkAmazonCapabilities(b: BuilderUnderCheck<TAmazonEbsConfig>, 
   const others = rankRegions(c.region, ctx.regions?.('aws') ?? []);
   const offering = (t: string): RegionInfo | undefined => others.find((r) => r.zones.some((z) => z.hostTypes.includes(t)));
   const copy = `"ami_regions": [${quote(c.region)}]`;
+  const awsMove = (to: RegionInfo, image: ImageFacts | undefined): IssueFix => {
+    const there = sameImageIn(ctx, 'aws', to.id, image);
+    const copies = Array.isArray(b.raw['ami_regions']) ? (b.raw['ami_regions'] as string[]) : [];
+    const edits: FixEdit[] = [
+      { path: [...b.path, 'region'], value: to.id },
+      { path: [...b.path, 'ami_regions'], value: [...copies.filter((r) => r !== c.region), c.region] },
+      ...(there ? [{ path: [...b.path, 'source_ami'], value: there.id }] : []),
+    ];
+    // An explicit zone or an AMI id of this region cannot move as they are: then the fix is advice only.
+    const applicable = c.availability_zone === undefined && (there !== undefined || !c.source_ami);
+    return { hintKey: there ? 'buildAndCopyAwsFrom' : 'buildAndCopyAws', params: { region: to.id, target: c.region, imageId: there?.id ?? '' }, ...(applicable ? { edits } : {}) };
+  };
 
   if (offered.size > 0 && !offered.has(type)) {
     const to = offering(type);
@@ -259,6 +351,10 @@ export function checkAmazonCapabilities(b: BuilderUnderCheck<TAmazonEbsConfig>, 
         to ? `build in ${to.id} ("region": ${quote(to.id)}) and copy the AMI here with ${copy}` : '',
       ].filter(Boolean).join(', or ') + '.',
       params: { label: b.label, region: c.region, zone: c.availability_zone ?? '', instanceType: type, offered: [...offered].sort().join(', '), suggestedRegion: to?.id ?? '', suggestedZone: '', suggestedType: sameFamily[0] ?? '' },
+      fixes: [
+        ...(sameFamily[0] ? [setFix('useInstanceType', [...b.path, 'instance_type'], sameFamily[0], { instanceType: sameFamily[0] })] : []),
+        ...(to ? [awsMove(to, c.source_ami ? ctx.imageInfo?.('aws', c.region, c.source_ami) ?? undefined : undefined)] : []),
+      ],
     });
     return issues;
   }
@@ -273,7 +369,9 @@ export function checkAmazonCapabilities(b: BuilderUnderCheck<TAmazonEbsConfig>, 
       const to = others.find((r) => r.zones.some((z) => z.hostTypes.includes(type)) && ctx.imageInfo?.('aws', r.id, c.source_ami ?? '')?.enaSupport !== false);
       const size = type.split('.')[1] ?? '';
       const xen = [...offered].filter((t) => !requiresEna(t)).sort((a, x) => Number(x.endsWith(`.${size}`)) - Number(a.endsWith(`.${size}`)) || a.localeCompare(x));
+      const instead = replacementImage(ctx, 'aws', c.region, image, c.source_ami, (i) => i.enaSupport === true);
       const fixes = [
+        instead ? `use "source_ami": "${instead.id}", the newest ${[image.osFamily, image.osVersion].filter(Boolean).join(' ')} AMI of ${c.region} with ENA: ${describeImage(instead)}` : '',
         to ? `build in ${to.id} ("region": ${quote(to.id)}, with that region's copy of the base image${image.name ? ` "${image.name}"` : ''}, e.g. through "source_ami_filter") and copy the AMI here with ${copy}` : '',
         xen[0] ? `use an instance type that does not need ENA, e.g. "instance_type": "${xen[0]}"` : '',
       ].filter(Boolean);
@@ -284,8 +382,13 @@ export function checkAmazonCapabilities(b: BuilderUnderCheck<TAmazonEbsConfig>, 
         hint: fixes.length > 0 ? `Either ${fixes.join(', or ')}.` : 'Use an AMI with ENA support.',
         params: {
           label: b.label, region: c.region, zone: c.availability_zone ?? '', imageId: c.source_ami, instanceType: type,
-          reason: 'ena', imagePlatforms: '', hostPlatforms: '', suggestedRegion: to?.id ?? '', suggestedZone: '', suggestedType: xen[0] ?? '',
+          reason: 'ena', imagePlatforms: '', hostPlatforms: '', suggestedRegion: to?.id ?? '', suggestedZone: '', suggestedType: xen[0] ?? '', suggestedImage: instead?.id ?? '',
         },
+        fixes: [
+          ...(instead ? [replaceImageFix([...b.path, 'source_ami'], c.region, instead)] : []),
+          ...(to ? [awsMove(to, image)] : []),
+          ...(xen[0] ? [setFix('useInstanceType', [...b.path, 'instance_type'], xen[0], { instanceType: xen[0] })] : []),
+        ],
       });
     }
   }
@@ -328,12 +431,14 @@ function imageAbsent(b: { label: string; path: JsonPath }, cloud: CloudKind, reg
     };
   }
   if (info?.removed) {
+    const instead = replacementImage(ctx, cloud, region, info, imageId, () => true);
     return {
       code: 'IMAGE_REMOVED',
       path: [...b.path, ...field],
       message: `${b.label}: the ${what} ${imageId}${info.name ? ` (${info.name})` : ''} is no longer offered in ${region}.`,
-      hint: `Pick a current base image of ${region} from the catalog (Base images), and set its id.`,
+      hint: instead ? `Use ${describeImage(instead)}, the newest ${[info.osFamily, info.osVersion].filter(Boolean).join(' ')} image of ${region}.` : `Pick a current base image of ${region} from the catalog (Base images), and set its id.`,
       params: { label: b.label, cloud, region, imageId, name: info.name ?? '' },
+      ...(instead ? { fixes: [replaceImageFix([...b.path, ...field], region, instead)] } : {}),
     };
   }
   return undefined;

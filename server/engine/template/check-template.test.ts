@@ -216,3 +216,49 @@ describe('checkTemplate: regions the account does not have', () => {
     ]);
   });
 });
+
+describe('checkTemplate: levels', () => {
+  it('tags every issue with its level and stops after the level asked for', () => {
+    const text = template([ucloud({ boot_disk_type: 'ssd' }), { type: 'docker' }]);
+    const all = check(text).issues.map((i) => [i.code, i.level]);
+    expect(all).toEqual([['BUILDER_OPTION_INVALID', 'options'], ['BUILDER_TYPE_UNKNOWN', 'structure']]);
+    expect(checkTemplate(text, { upTo: 'structure' }).issues.map((i) => i.code)).toEqual(['BUILDER_TYPE_UNKNOWN']);
+    const syntax = checkTemplate('{"builders": [ {"type": "docker"} }', { upTo: 'files' }).issues;
+    expect(syntax.length).toBeGreaterThan(0);
+    expect(new Set(syntax.map((i) => `${i.code}/${i.level}`))).toEqual(new Set(['JSON_SYNTAX/syntax']));
+  });
+
+  it('checks no region facts of a builder an earlier level refused, but all of an independent one', () => {
+    const bad = ucloud({ name: 'bad', region: 'cn-gd', availability_zone: 'cn-gd-02', bootdisk_type: 'x' });
+    const good = ucloud({ name: 'good', region: 'cn-gd', availability_zone: 'cn-gd-02' });
+    const issues = check(template([bad, good]), inventory).issues;
+    expect(issues.map((i) => [i.code, i.path, i.level])).toEqual([
+      ['BUILDER_OPTION_UNKNOWN', '$.builders[0].bootdisk_type', 'options'],
+      ['BOOT_DISK_TYPE_UNAVAILABLE', '$.builders[1].availability_zone', 'regions'],
+    ]);
+  });
+});
+
+describe('checkTemplate: concrete replacements and applicable fixes', () => {
+  it('#2 on UCloud names the newest image of the same OS family and version that boots on the hosts', () => {
+    const text = template([ucloud({ region: 'hk', availability_zone: 'hk-02', source_image_id: 'uimage-centos7' })]);
+    const issue = byCode(check(text, inventory).issues, 'IMAGE_HOST_TYPE_MISMATCH');
+    expect(issue.params['suggestedImage']).toBe('uimage-centos79-any');
+    expect(issue.hint).toContain('"source_image_id": "uimage-centos79-any"');
+    expect(issue.fixes?.map((f) => f.hintKey)).toEqual(['replaceImage', 'buildAndCopyUcloud']);
+    expect(issue.fixes?.[0]).toMatchObject({ params: { imageId: 'uimage-centos79-any', region: 'hk' }, edits: [{ path: ['builders', 0, 'source_image_id'], value: 'uimage-centos79-any' }] });
+  });
+
+  it('#2 on AWS names an ENA AMI of the same OS in the region, and a type without ENA', () => {
+    const issue = byCode(check(template([aws({ region: 'sa-east-1', source_ami: 'ami-0sa0noena0000000' })]), inventory).issues, 'IMAGE_HOST_TYPE_MISMATCH');
+    expect(issue.params['suggestedImage']).toBe('ami-0sa0ena000000000');
+    expect(issue.fixes?.map((f) => f.hintKey)).toEqual(['replaceImage', 'buildAndCopyAwsFrom', 'useInstanceType']);
+  });
+
+  it('#3 offers a local disk type and building elsewhere, the disk fix as an edit', () => {
+    const text = template([ucloud({ region: 'cn-gd', availability_zone: 'cn-gd-02', boot_disk_type: 'cloud_ssd' })]);
+    const issue = byCode(check(text, inventory).issues, 'BOOT_DISK_TYPE_UNAVAILABLE');
+    expect(issue.fixes?.[0]).toEqual({ hintKey: 'setDiskType', params: { diskType: 'local_ssd', zone: 'cn-gd-02' }, edits: [{ path: ['builders', 0, 'boot_disk_type'], value: 'local_ssd' }] });
+    expect(issue.fixes?.[1]).toMatchObject({ hintKey: 'buildAndCopyUcloud', params: { region: 'cn-bj2', target: 'cn-gd' } });
+  });
+});

@@ -1,16 +1,17 @@
-// The full check of a Packer JSON template before a build: the structural validation the editor
-// runs (validate.ts), then variables, interpolation, the options of every builder, provisioner
-// and post-processor, and what the target regions can run (capabilities.ts). Every problem is
-// reported at once with a path, a position and a hint; nothing throws and no cloud is called.
+// The one check of a Packer JSON template, in levels: syntax and structure (validate.ts), then
+// variables, interpolation and the options of every builder, provisioner and post-processor, then
+// what the target regions can run (capabilities.ts), then the local files. Every problem is
+// reported at once with its level, a path, a position (positions.ts) and a hint; nothing throws
+// and no cloud is called.
 // When there is no problem, the result carries the resolved template the runner builds from.
-import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import { AMAZON_BUILD_FIELDS, AMAZON_FIELD_OPTIONS, ZAmazonEbsConfig, amazonCrossChecks, type TAmazonEbsConfig } from './builders/amazon-ebs';
 import { ZUcloudUhostConfig, ucloudCrossChecks, type TUcloudUhostConfig } from './builders/ucloud-uhost';
 import {
-  checkAmazonCapabilities, checkUcloudCapabilities, checkUcloudDiskForMachine, type CapabilityContext,
+  checkAmazonCapabilities, checkUcloudCapabilities, checkUcloudDiskForMachine, type BuilderUnderCheck, type CapabilityContext,
 } from './capabilities';
 import { cleanAmiName, cleanResourceName, interpolate, type InterpolationContext } from './interpolate';
-import { formatPath, isRecord, type DraftIssue, type JsonPath } from './issues';
+import { CHECK_LEVELS, formatPath, isRecord, type CheckLevel, type DraftIssue, type JsonPath, type TemplateCheckIssue } from './issues';
+import { SourcePositions } from './positions';
 import { ZManifestPostProcessor, KNOWN_POST_PROCESSOR_TYPES, type TManifestPostProcessor } from './post-processors';
 import {
   KNOWN_PROVISIONER_TYPES, PROVISIONER_SCHEMAS, provisionerCrossChecks, provisionerFields,
@@ -18,10 +19,12 @@ import {
 } from './provisioners';
 import { mapZodIssues, shapeKeys, type ComponentRef } from './schema-kit';
 import { fromInterpolation, resolveVariables } from './variables';
-import { KNOWN_BUILDER_TYPES, WARNING_CODES, validateTemplateText, type TemplateCheckIssue } from './validate';
+import { KNOWN_BUILDER_TYPES, WARNING_CODES, checkStructure, checkSyntax } from './validate';
 import type { z } from 'zod';
 
 export type { ImageFacts } from './capabilities';
+export type { CheckLevel, IssueFix, TemplateCheckIssue } from './issues';
+export { CHECK_LEVELS } from './issues';
 
 export interface CheckTemplateContext extends CapabilityContext {
   /** `--var k=v` overrides. */
@@ -32,6 +35,8 @@ export interface CheckTemplateContext extends CapabilityContext {
   env?: Record<string, string>;
   /** Whether a relative path exists among the template's attachments and the build's inputs. Unset: not checked. */
   fileExists?: (path: string) => boolean;
+  /** Stop after this level (default: every level, 'files'). */
+  upTo?: CheckLevel;
   /** The build's start: `timestamp`/`isotime` render it (default: now). */
   now?: Date;
   uuid?: () => string;
@@ -94,33 +99,99 @@ interface BuilderEntry {
   resolved?: ResolvedBuilder;
 }
 
-export function checkTemplate(text: string, ctx: CheckTemplateContext = {}): TemplateCheck {
-  const base = validateTemplateText(text);
-  if (base.issues.some((i) => i.code === 'JSON_SYNTAX' || i.code === 'NOT_AN_OBJECT')) return { ok: false, issues: base.issues };
-  let drafts: DraftIssue[];
-  let template: ResolvedTemplate | undefined;
-  try {
-    ({ drafts, template } = deepCheck(text, ctx));
-  } catch (err) {
-    // A bug here must not take the editor or a build request down with it.
-    drafts = [{
-      code: 'JSON_SYNTAX',
-      path: [],
-      message: 'The template could not be checked completely (internal error).',
-      params: { detail: err instanceof Error ? err.message : String(err) },
-    }];
-    template = undefined;
-  }
-  const issues = dedupe([...base.issues, ...place(text, drafts)]).sort((a, b) => a.from - b.from);
-  for (const i of issues) if ((WARNING_CODES as readonly string[]).includes(i.code)) i.severity = 'warning';
-  const ok = issues.every((i) => i.severity === 'warning');
-  return ok && template ? { ok, issues, template } : { ok, issues };
+/** One builder that passed the options level, for the region-facts level. */
+interface CheckedBuilder {
+  index: number;
+  under: BuilderUnderCheck<TUcloudUhostConfig> | BuilderUnderCheck<TAmazonEbsConfig>;
+  type: BuilderEntry['type'];
+  /** An earlier level refused something of this builder: its region facts are not checked (no cascades). */
+  refused: boolean;
 }
 
-function deepCheck(text: string, ctx: CheckTemplateContext): { drafts: DraftIssue[]; template?: ResolvedTemplate } {
+/** A local file a component reads, for the local-files level. */
+interface FileRef {
+  ref: ComponentRef;
+  rel: JsonPath;
+  file: string;
+}
+
+interface OptionsLevel {
+  drafts: DraftIssue[];
+  builders: CheckedBuilder[];
+  files: FileRef[];
+  template?: ResolvedTemplate;
+}
+
+/**
+ * The one check of a template, everywhere (editor, save, CLI validate, build). The levels run in
+ * order: syntax → structure → options and interpolation → region facts → local files. A level
+ * does not look at a part an earlier level refused; independent builders still get all their
+ * issues. `ctx.upTo` stops after a level (e.g. 'structure' for a check without any context).
+ */
+export function checkTemplate(text: string, ctx: CheckTemplateContext = {}): TemplateCheck {
+  const src = new SourcePositions(typeof text === 'string' ? text : '');
+  const last = CHECK_LEVELS.indexOf(ctx.upTo ?? 'files');
+  const runs = (level: CheckLevel): boolean => CHECK_LEVELS.indexOf(level) <= last;
+
+  const issues: TemplateCheckIssue[] = checkSyntax(src);
+  if (issues.length === 0 && runs('structure')) issues.push(...checkStructure(src));
+  let template: ResolvedTemplate | undefined;
+  if (runs('options') && !issues.some((i) => i.code === 'JSON_SYNTAX' || i.code === 'NOT_AN_OBJECT')) {
+    let level: CheckLevel = 'options';
+    try {
+      const options = checkOptions(src.text, ctx);
+      issues.push(...place(src, 'options', options.drafts));
+      template = options.template;
+      const refusedByStructure = (index: number): boolean =>
+        issues.some((i) => i.level === 'structure' && i.code !== 'BUILDER_NAME_DUPLICATE' && (i.path === `$.builders[${index}]` || i.path.startsWith(`$.builders[${index}].`)));
+      if (runs('regions')) {
+        level = 'regions';
+        const builders = options.builders.filter((b) => !b.refused && !refusedByStructure(b.index));
+        issues.push(...place(src, 'regions', checkRegionFacts(builders, ctx)));
+      }
+      if (runs('files')) {
+        level = 'files';
+        issues.push(...place(src, 'files', checkLocalFiles(options.files, ctx)));
+      }
+    } catch (err) {
+      // A bug here must not take the editor or a build request down with it.
+      issues.push(...place(src, level, [{
+        code: 'JSON_SYNTAX',
+        path: [],
+        message: 'The template could not be checked completely (internal error).',
+        params: { detail: err instanceof Error ? err.message : String(err) },
+      }]));
+      template = undefined;
+    }
+  }
+  const all = dedupe(issues).sort((a, b) => a.from - b.from);
+  for (const i of all) if ((WARNING_CODES as readonly string[]).includes(i.code)) i.severity = 'warning';
+  const ok = all.every((i) => i.severity === 'warning');
+  return ok && template ? { ok, issues: all, template } : { ok, issues: all };
+}
+
+/** Level 4: what the target regions can run (capabilities.ts), for the builders the earlier levels accepted. */
+function checkRegionFacts(builders: CheckedBuilder[], ctx: CheckTemplateContext): DraftIssue[] {
+  const drafts: DraftIssue[] = [];
+  for (const b of builders) {
+    if (b.type === 'ucloud-uhost') drafts.push(...checkUcloudCapabilities(b.under as BuilderUnderCheck<TUcloudUhostConfig>, ctx));
+    else drafts.push(...checkAmazonCapabilities(b.under as BuilderUnderCheck<TAmazonEbsConfig>, ctx));
+  }
+  return drafts;
+}
+
+/** Level 5: the local files the builders and provisioners read (attachments and build inputs). */
+function checkLocalFiles(files: FileRef[], ctx: CheckTemplateContext): DraftIssue[] {
+  return files.flatMap((f) => missingFile(ctx, f.ref, f.rel, f.file));
+}
+
+/** Level 3: variables, interpolation and the options of every builder, provisioner and post-processor. */
+function checkOptions(text: string, ctx: CheckTemplateContext): OptionsLevel {
   const raw = JSON.parse(text) as Record<string, unknown>;
   const buildTime = ctx.now ?? new Date();
   const drafts: DraftIssue[] = [];
+  const checkedBuilders: CheckedBuilder[] = [];
+  const files: FileRef[] = [];
 
   const vars = resolveVariables({
     declared: isRecord(raw['variables']) ? raw['variables'] : {},
@@ -154,6 +225,7 @@ function deepCheck(text: string, ctx: CheckTemplateContext): { drafts: DraftIssu
     const ref: ComponentRef = { kind: 'builder', label: entry.label, type, path: ['builders', index] };
     const { type: _type, name: _name, ...options } = b;
     const failed: JsonPath[] = [];
+    const before = drafts.length;
     const interpolated = interpolateTree(options, [], (rel): InterpolationContext => ({
       ...baseInterp,
       where: `${entry.label} "${rel.join('.')}"`,
@@ -177,15 +249,15 @@ function deepCheck(text: string, ctx: CheckTemplateContext): { drafts: DraftIssu
       const config = parsed.data as TUcloudUhostConfig;
       entry.resolved = { type, cloud: 'ucloud', config };
       drafts.push(...checkUcloudDiskForMachine({ ...under, config }));
-      drafts.push(...checkUcloudCapabilities({ ...under, config }, ctx));
+      checkedBuilders.push({ index, type, under: { ...under, config }, refused: drafts.length > before });
     } else {
       const config = parsed.data as TAmazonEbsConfig;
       entry.resolved = { type, cloud: 'aws', config };
-      drafts.push(...checkAmazonCapabilities({ ...under, config }, ctx));
+      checkedBuilders.push({ index, type, under: { ...under, config }, refused: drafts.length > before });
     }
     for (const f of ['user_data_file', 'ssh_private_key_file'] as const) {
       const file = (parsed.data as Record<string, unknown>)[f];
-      if (typeof file === 'string') drafts.push(...missingFile(ctx, ref, [f], file));
+      if (typeof file === 'string') files.push({ ref, rel: [f], file });
     }
   });
   const names = builders.map((b) => b.name);
@@ -240,7 +312,7 @@ function deepCheck(text: string, ctx: CheckTemplateContext): { drafts: DraftIssu
         continue;
       }
       const config = parsed.data as TShellProvisioner & TFileProvisioner;
-      for (const [field, file] of localFiles(type, config)) drafts.push(...missingFile(ctx, ref, field, file));
+      for (const [field, file] of localFiles(type, config)) files.push({ ref, rel: field, file });
       const list = perBuildProvisioners.get(build.name) ?? [];
       list.push(type === 'shell' ? { index, type: 'shell', config: parsed.data as TShellProvisioner } : { index, type: 'file', config: parsed.data as TFileProvisioner });
       perBuildProvisioners.set(build.name, list);
@@ -299,7 +371,7 @@ function deepCheck(text: string, ctx: CheckTemplateContext): { drafts: DraftIssu
     }
   });
 
-  if (drafts.length > 0) return { drafts };
+  if (drafts.length > 0) return { drafts, builders: checkedBuilders, files };
   const secrets = new Set(vars.secrets);
   const builds: ResolvedBuild[] = [];
   for (const b of builders) {
@@ -320,7 +392,7 @@ function deepCheck(text: string, ctx: CheckTemplateContext): { drafts: DraftIssu
     secrets: [...secrets],
     builds,
   };
-  return { drafts, template };
+  return { drafts, builders: checkedBuilders, files, template };
 }
 
 // ---------------------------------------------------------------------------
@@ -442,77 +514,19 @@ function missingFile(ctx: CheckTemplateContext, ref: ComponentRef, rel: JsonPath
 }
 
 // ---------------------------------------------------------------------------
-// Positions
+// Positions (one helper for every level: positions.ts)
 
-function place(text: string, drafts: DraftIssue[]): TemplateCheckIssue[] {
-  const root = parseTree(text);
-  const starts = lineStarts(text);
+function place(src: SourcePositions, level: CheckLevel, drafts: DraftIssue[]): TemplateCheckIssue[] {
   return drafts.map((d) => {
-    const span = root ? locate(text, root, d) : { from: 0, to: 0 };
-    const { line, column } = position(starts, span.from);
-    const issue: TemplateCheckIssue = { code: d.code, path: formatPath(d.path), message: d.message, params: d.params, line, column, from: span.from, to: span.to };
+    const span = src.ofPath(d.path, { ...(d.key ? { key: true } : {}), ...(d.within ? { within: d.within } : {}) });
+    const issue: TemplateCheckIssue = {
+      code: d.code, level, path: formatPath(d.path), message: d.message, params: d.params,
+      line: span.line, column: span.column, from: span.offset, to: span.offset + span.length,
+    };
     if (d.hint !== undefined) issue.hint = d.hint;
+    if (d.fixes && d.fixes.length > 0) issue.fixes = d.fixes;
     return issue;
   });
-}
-
-function locate(text: string, root: Node, d: DraftIssue): { from: number; to: number } {
-  let path = d.path;
-  let node = path.length === 0 ? root : findNodeAtLocation(root, path);
-  const exact = node !== undefined;
-  while (!node && path.length > 0) {
-    path = path.slice(0, -1);
-    node = path.length === 0 ? root : findNodeAtLocation(root, path);
-  }
-  if (!node) return { from: 0, to: 0 };
-  if (exact && d.key && node.parent?.type === 'property') {
-    const keyNode = node.parent.children?.[0];
-    if (keyNode) return { from: keyNode.offset, to: keyNode.offset + keyNode.length };
-  }
-  if (exact && d.within && node.type === 'string') {
-    const map = rawOffsets(text.slice(node.offset + 1, node.offset + node.length - 1));
-    const from = node.offset + 1 + (map[d.within.start] ?? 0);
-    const to = node.offset + 1 + (map[Math.min(d.within.end, map.length - 1)] ?? 0);
-    return { from, to: Math.max(to, from + 1) };
-  }
-  const whole = node.type !== 'object' && node.type !== 'array';
-  return { from: node.offset, to: node.offset + (whole ? node.length : Math.min(1, node.length)) };
-}
-
-/** For each UTF-16 index of a decoded JSON string, its offset in the raw (escaped) text; one extra entry for the end. */
-function rawOffsets(raw: string): number[] {
-  const map: number[] = [];
-  let r = 0;
-  while (r < raw.length) {
-    map.push(r);
-    if (raw[r] === '\\') r += raw[r + 1] === 'u' ? 6 : 2;
-    else r += 1;
-  }
-  map.push(r);
-  return map;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    } else if (ch === 10) starts.push(i + 1);
-  }
-  return starts;
-}
-
-function position(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
 }
 
 function dedupe(issues: TemplateCheckIssue[]): TemplateCheckIssue[] {

@@ -2,7 +2,10 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import en from '@/server/i18n/messages/en.json';
 import zh from '@/server/i18n/messages/zh-CN.json';
-import { SYNTAX_DETAIL, syntaxReason, validateTemplateText } from './validate';
+import { checkTemplate } from './check-template';
+import { SYNTAX_DETAIL, syntaxReason } from './validate';
+
+const validateTemplateText = (text: string) => checkTemplate(text, { upTo: 'structure' });
 
 // The editor shows the parser's complaint in the user's language: each reason code the
 // validator emits needs a message in both languages (validation.JSON_SYNTAX.reasons).

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { checkTemplate } from './check-template';
 import {
   suggestUniqueBuilderNames,
-  validateTemplateText,
   type TemplateIssue,
   type TemplateIssueCode,
 } from './validate';
+
+/** The syntax and structure levels alone (no context: the options level is covered by check-template.test.ts). */
+const validateTemplateText = (text: string) => checkTemplate(text, { upTo: 'structure' }) as { ok: boolean; issues: TemplateIssue[] };
 
 const seed = (file: string): string =>
   readFileSync(fileURLToPath(new URL(`../../../db/seed-templates/${file}`, import.meta.url)), 'utf8');

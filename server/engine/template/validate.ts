@@ -1,30 +1,19 @@
-// Structural validator for legacy Packer JSON templates. Pure: no I/O, no
-// cloud calls; the editor runs it on every keystroke and the services run it
-// before a template version is saved or built.
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+// The first two levels of the template check (check-template.ts runs them): JSON syntax and the
+// template's structure (sections, builder/provisioner/post-processor types, duplicate builder
+// names), plus the check's issue codes. Pure: no I/O, no cloud calls.
+import { printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { CheckLevel, TemplateCheckIssue } from './issues';
+import type { SourcePositions, SourceSpan } from './positions';
+
+export type { TemplateCheckIssue } from './issues';
 
 export type TemplateIssueCode =
   | 'JSON_SYNTAX' | 'NOT_AN_OBJECT' | 'UNKNOWN_TOP_LEVEL_KEY' | 'WRONG_TYPE'
   | 'BUILDERS_MISSING' | 'BUILDERS_EMPTY' | 'BUILDER_TYPE_MISSING' | 'BUILDER_TYPE_UNKNOWN'
   | 'BUILDER_NAME_DUPLICATE' | 'PROVISIONER_TYPE_MISSING' | 'POST_PROCESSOR_TYPE_MISSING';
 
-export interface TemplateIssue {
-  code: TemplateIssueCode;
-  /** JSON path like "$.builders[1].type" ("$" for the root). */
-  path: string;
-  message: string;
-  hint?: string;
-  /** The values interpolated into `message`, so the UI can translate it. */
-  params: Record<string, string | number>;
-  /** 1-based position of the offending node (or of the syntax error). */
-  line: number;
-  column: number;
-  /** UTF-16 offsets into the source text, as editors (CodeMirror) count them. */
-  from: number;
-  to: number;
-  /** 'warning': reported, but the template stays valid (e.g. a region whose facts are not known yet). Absent: an error. */
-  severity?: 'warning';
-}
+/** An issue of the syntax or structure level (the same shape as every level's). */
+export type TemplateIssue = TemplateCheckIssue & { code: TemplateIssueCode };
 
 export const TEMPLATE_CHECK_ISSUE_CODES = [
   // variables and interpolation
@@ -49,14 +38,6 @@ export const TEMPLATE_CHECK_ISSUE_CODES = [
 export type TemplateCheckIssueCode = (typeof TEMPLATE_CHECK_ISSUE_CODES)[number];
 
 export const WARNING_CODES: readonly TemplateCheckIssueCode[] = ['REGION_NOT_SYNCED'];
-
-/** An issue of checkTemplate: the same shape as TemplateIssue, with the wider set of codes. */
-export type TemplateCheckIssue = Omit<TemplateIssue, 'code'> & { code: TemplateIssueCode | TemplateCheckIssueCode };
-
-export interface TemplateValidation {
-  ok: boolean;
-  issues: TemplateIssue[];
-}
 
 export const KNOWN_BUILDER_TYPES = ['ucloud-uhost', 'amazon-ebs'] as const;
 
@@ -89,7 +70,8 @@ export const SYNTAX_DETAIL: Record<ErrorName, string> = {
 
 interface Context {
   text: string;
-  lineStarts: number[];
+  src: SourcePositions;
+  level: CheckLevel;
   issues: TemplateIssue[];
 }
 
@@ -101,16 +83,30 @@ interface IssueInput {
   params?: Record<string, string | number>;
 }
 
-export function validateTemplateText(text: string): TemplateValidation {
-  const source = typeof text === 'string' ? text : '';
-  const ctx: Context = { text: source, lineStarts: lineStartsOf(source), issues: [] };
+/** Level 1: the JSON parser's errors (and input too deeply nested to parse). */
+export function checkSyntax(src: SourcePositions): TemplateIssue[] {
+  const ctx: Context = { text: src.text, src, level: 'syntax', issues: [] };
+  if (src.tooDeep) {
+    add(ctx, ctx.src.at(0), {
+      code: 'JSON_SYNTAX',
+      path: '$',
+      message: 'The template could not be read (it is probably nested too deeply).',
+      // `reason` picks the translated text (validation.JSON_SYNTAX.reasons.*); `detail` is the English.
+      params: { reason: 'TooDeep', detail: 'nested too deeply', line: 1, column: 1 },
+    });
+  } else if (src.syntaxErrors.length > 0) {
+    reportSyntaxErrors(ctx, src.syntaxErrors);
+  }
+  return ctx.issues;
+}
+
+/** Level 2: sections and their shapes, the types of builders, provisioners and post-processors, duplicate builder names. */
+export function checkStructure(src: SourcePositions): TemplateIssue[] {
+  const ctx: Context = { text: src.text, src, level: 'structure', issues: [] };
+  const root = src.root;
   try {
-    const errors: ParseError[] = [];
-    const root = parseTree(source, errors, { disallowComments: true, allowTrailingComma: false });
-    if (errors.length > 0) {
-      reportSyntaxErrors(ctx, errors);
-    } else if (root === undefined || root.type !== 'object') {
-      add(ctx, root ? head(root) : { from: 0, to: 0 }, {
+    if (root === undefined || root.type !== 'object') {
+      add(ctx, root ? ctx.src.ofNode(root) : ctx.src.at(0), {
         code: 'NOT_AN_OBJECT',
         path: '$',
         message: `The template must be a JSON object with a "builders" list, but it is ${root ? describe(root) : 'empty'}.`,
@@ -121,19 +117,16 @@ export function validateTemplateText(text: string): TemplateValidation {
       checkRoot(ctx, root);
     }
   } catch (err) {
-    // jsonc-parser recurses per nesting level, so absurdly deep input overflows
-    // the stack; the editor must still get an answer rather than an exception.
+    // Recursion over absurd input must still give the editor an answer rather than an exception.
     ctx.issues = [];
-    add(ctx, { from: 0, to: 0 }, {
+    add(ctx, ctx.src.at(0), {
       code: 'JSON_SYNTAX',
       path: '$',
       message: 'The template could not be read (it is probably nested too deeply).',
-      // `reason` picks the translated text (validation.JSON_SYNTAX.reasons.*); `detail` is the English.
       params: { reason: 'TooDeep', detail: err instanceof Error ? err.message : String(err), line: 1, column: 1 },
     });
   }
-  const issues = ctx.issues.sort((a, b) => a.from - b.from);
-  return { ok: issues.length === 0, issues };
+  return ctx.issues;
 }
 
 /**
@@ -170,11 +163,11 @@ function reportSyntaxErrors(ctx: Context, errors: ParseError[]): void {
     seen.add(e.offset);
     const name = printParseErrorCode(e.error);
     const comma = trailingCommaBefore(ctx.text, e.offset);
-    const span = comma === undefined ? { from: e.offset, to: e.offset + e.length } : { from: comma, to: comma + 1 };
+    const span = comma === undefined ? ctx.src.at(e.offset, e.length) : ctx.src.at(comma, 1);
     const detail = comma === undefined
       ? SYNTAX_DETAIL[name]
       : `Trailing comma before '${ctx.text[e.offset] ?? ''}' is not allowed in JSON`;
-    const { line, column } = position(ctx, span.from);
+    const { line, column } = span;
     add(ctx, span, {
       code: 'JSON_SYNTAX',
       path: '$',
@@ -214,7 +207,7 @@ function checkRoot(ctx: Context, root: Node): void {
       if (value.type !== 'string') wrongType(ctx, value, path, 'a string (keys starting with "_" are comments)');
     } else if (!known.includes(key)) {
       const guess = closest(key, known);
-      add(ctx, head(prop.children?.[0] ?? prop), {
+      add(ctx, ctx.src.ofNode(prop.children?.[0] ?? prop), {
         code: 'UNKNOWN_TOP_LEVEL_KEY',
         path,
         message: `"${key}" is not a Packer template section, so Packer would reject the template.`,
@@ -271,7 +264,7 @@ interface BuilderEntry {
 
 function checkBuilders(ctx: Context, root: Node, builders: Node | undefined): void {
   if (!builders) {
-    add(ctx, head(root), {
+    add(ctx, ctx.src.ofNode(root), {
       code: 'BUILDERS_MISSING',
       path: '$',
       message: 'The template has no "builders" section, so there is nothing to build.',
@@ -286,7 +279,7 @@ function checkBuilders(ctx: Context, root: Node, builders: Node | undefined): vo
   }
   const items = builders.children ?? [];
   if (items.length === 0) {
-    add(ctx, head(builders), {
+    add(ctx, ctx.src.ofNode(builders), {
       code: 'BUILDERS_EMPTY',
       path: '$.builders',
       message: 'The "builders" list is empty, so there is nothing to build.',
@@ -309,7 +302,7 @@ function checkBuilders(ctx: Context, root: Node, builders: Node | undefined): vo
     if (nameNode && nameNode.type !== 'string') wrongType(ctx, nameNode, `${path}.name`, 'a string');
     if (type !== undefined && !(KNOWN_BUILDER_TYPES as readonly string[]).includes(type)) {
       const guess = closest(type, KNOWN_BUILDER_TYPES);
-      add(ctx, head(props.get('type') ?? node), {
+      add(ctx, ctx.src.ofNode(props.get('type') ?? node), {
         code: 'BUILDER_TYPE_UNKNOWN',
         path: `${path}.type`,
         message: `builders[${index}] has type '${type}', which this console cannot build; known builder types are ${KNOWN_BUILDER_TYPES.join(', ')}.`,
@@ -337,7 +330,7 @@ function checkDuplicateNames(ctx: Context, entries: BuilderEntry[]): void {
       ? ' (neither sets "name", so both are named after their type)'
       : unnamed.length === 1 ? ` (${unnamed[0]} has no "name", so it is named after its type)` : '';
     const nameNode = later.named ? propertiesOf(later.node).get('name') : undefined;
-    add(ctx, head(nameNode ?? later.node), {
+    add(ctx, ctx.src.ofNode(nameNode ?? later.node), {
       code: 'BUILDER_NAME_DUPLICATE',
       path: nameNode ? `$.builders[${later.index}].name` : `$.builders[${later.index}]`,
       message: `builders[${earlier.index}] and builders[${later.index}] both have the name '${name}'${why}. ` +
@@ -389,7 +382,7 @@ function checkPostProcessors(ctx: Context, postProcessors: Node | undefined): vo
 }
 
 function missingPostProcessorType(ctx: Context, node: Node, path: string, label: string): void {
-  add(ctx, head(node), {
+  add(ctx, ctx.src.ofNode(node), {
     code: 'POST_PROCESSOR_TYPE_MISSING',
     path,
     message: `${label} has no "type", so Packer cannot tell which post-processor to run.`,
@@ -417,7 +410,7 @@ function checkTypeField(
     missingPostProcessorType(ctx, owner, path, label);
   } else {
     const builder = missingCode === 'BUILDER_TYPE_MISSING';
-    add(ctx, head(owner), {
+    add(ctx, ctx.src.ofNode(owner), {
       code: missingCode,
       path,
       message: `${label} has no "type", so Packer cannot tell which ${builder ? 'builder' : 'provisioner'} to run.`,
@@ -467,7 +460,7 @@ function planRenames(names: (string | undefined)[]): Map<number, { first: number
 function wrongType(ctx: Context, node: Node, path: string, expected: string): void {
   const label = path === '$' ? 'The template' : path.slice(2);
   const actual = describe(node);
-  add(ctx, head(node), {
+  add(ctx, ctx.src.ofNode(node), {
     code: 'WRONG_TYPE',
     path,
     message: `${label} must be ${expected}, but it is ${actual}.`,
@@ -475,29 +468,21 @@ function wrongType(ctx: Context, node: Node, path: string, expected: string): vo
   });
 }
 
-function add(ctx: Context, span: { from: number; to: number }, input: IssueInput): void {
-  const { line, column } = position(ctx, span.from);
+function add(ctx: Context, span: SourceSpan, input: IssueInput): void {
+  const { line, column } = span;
   const issue: TemplateIssue = {
     code: input.code,
+    level: ctx.level,
     path: input.path,
     message: input.message,
     params: input.params ?? {},
     line,
     column,
-    from: span.from,
-    to: span.to,
+    from: span.offset,
+    to: span.offset + span.length,
   };
   if (input.hint !== undefined) issue.hint = input.hint;
   ctx.issues.push(issue);
-}
-
-/**
- * The span to highlight: scalars whole, containers only their opening brace or
- * bracket — a squiggle over a whole builder would hide every other marker in it.
- */
-function head(node: Node): { from: number; to: number } {
-  const whole = node.type !== 'object' && node.type !== 'array';
-  return { from: node.offset, to: node.offset + (whole ? node.length : Math.min(1, node.length)) };
 }
 
 /** Object properties by key; a repeated key keeps its last value, as Go's encoding/json does. */
@@ -539,29 +524,4 @@ function closest(value: string, candidates: readonly string[]): string | undefin
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 13 /* \r */) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    } else if (ch === 10 /* \n */) {
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
-
-function position(ctx: Context, offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = ctx.lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((ctx.lineStarts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - (ctx.lineStarts[lo] ?? 0) + 1 };
 }

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import { logger } from '@/server/lib/logger';
 import { mapLimit } from '@/server/lib/map-limit';
+import { recheckLatestTemplateVersions } from '../templates/recheck-template-versions';
 import { describeSyncError, type SyncErrorInfo } from './describe-sync-error';
 import { providerForAccount } from './provider-for-account';
 import { refreshRegions } from './refresh-regions';
@@ -45,6 +46,12 @@ export async function syncAccountInventory(db: Db, req: AccountSyncRequest, sign
       return { region: row.region, error: errorInfo.message, errorInfo };
     }
   });
+  // New region facts: the latest template versions are checked again (the sync itself never fails for it).
+  if (results.some((r) => !('error' in r))) {
+    await recheckLatestTemplateVersions(db).catch((err: unknown) => {
+      logger.error({ err: err instanceof Error ? err.message : String(err), account: account.name }, 're-checking the templates after an inventory sync failed');
+    });
+  }
   return { accountId: account.id, wallMs: Date.now() - started, results };
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, max } from 'drizzle-orm';
 import { tables, type Db, type DbOrTx } from '@/db';
 import { AppError } from '@/server/lib/errors';
 import { versionColumns } from './template-dto';
@@ -12,7 +12,7 @@ export async function getTemplateOrThrow(db: DbOrTx, templateId: string) {
 export async function getTemplateVersionOrThrow(db: DbOrTx, templateId: string, version: number) {
   const { templateVersions: v, users: u } = tables;
   const [row] = await db
-    .select({ ...versionColumns, body: v.body, issues: v.issues })
+    .select({ ...versionColumns, body: v.body, issues: v.issues, checkedAt: v.checkedAt })
     .from(v)
     .leftJoin(u, eq(u.id, v.authorId))
     .where(and(eq(v.templateId, templateId), eq(v.version, version)));
@@ -24,6 +24,11 @@ export async function getTemplateVersionOrThrow(db: DbOrTx, templateId: string, 
 export async function getTemplateWithLatest(db: Db, templateId: string) {
   const template = await getTemplateOrThrow(db, templateId);
   const latest = await getTemplateVersionOrThrow(db, templateId, template.latestVersion);
+  // When the inventory the check read was last synced (any region of any account).
+  const [synced] = await db
+    .select({ at: max(tables.inventorySyncs.finishedAt) })
+    .from(tables.inventorySyncs)
+    .where(eq(tables.inventorySyncs.status, 'succeeded'));
   return {
     id: template.id,
     name: template.name,
@@ -33,6 +38,7 @@ export async function getTemplateWithLatest(db: Db, templateId: string) {
     createdAt: template.createdAt,
     updatedAt: template.updatedAt,
     latest,
+    inventorySyncedAt: synced?.at ?? null,
   };
 }
 

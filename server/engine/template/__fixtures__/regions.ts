@@ -39,18 +39,25 @@ export const AWS_REGIONS: RegionInfo[] = [
 ];
 
 const IMAGES: Record<string, ImageFacts> = {
-  'ucloud/hk/uimage-centos7': { name: 'CentOS 7.9 64位', cpuPlatforms: ['Intel/Auto', 'Intel/Cascadelake', 'Intel/IceLake'] },
-  'ucloud/hk/uimage-ubuntu22': { name: 'Ubuntu 22.04 64位', cpuPlatforms: [] },
-  'ucloud/cn-bj2/uimage-vmy3ld': { name: 'Ubuntu 22.04 64位', cpuPlatforms: [] },
-  'aws/sa-east-1/ami-0sa0noena0000000': { name: 'ubuntu/images/hvm-ssd/ubuntu-22.04-amd64-server-20240401', enaSupport: false },
-  'aws/us-east-1/ami-0c7217cdde317cfec': { name: 'ubuntu/images/hvm-ssd/ubuntu-22.04-amd64-server-20240401', enaSupport: true },
+  'ucloud/hk/uimage-centos7': { name: 'CentOS 7.9 64位', osFamily: 'CentOS', osVersion: '7.9', createdAt: '2023-01-10T00:00:00.000Z', cpuPlatforms: ['Intel/Auto', 'Intel/Cascadelake', 'Intel/IceLake'] },
+  // Replacements of the same OS family in hk: the newest 7.9 that boots anywhere wins over an older 7.6.
+  'ucloud/hk/uimage-centos79-any': { name: 'CentOS 7.9 64位 (any CPU)', osFamily: 'CentOS', osVersion: '7.9', createdAt: '2024-05-01T00:00:00.000Z', cpuPlatforms: [] },
+  'ucloud/hk/uimage-centos76-any': { name: 'CentOS 7.6 64位', osFamily: 'CentOS', osVersion: '7.6', createdAt: '2024-09-01T00:00:00.000Z', cpuPlatforms: [] },
+  'ucloud/hk/uimage-ubuntu22': { name: 'Ubuntu 22.04 64位', osFamily: 'Ubuntu', osVersion: '22.04', cpuPlatforms: [] },
+  'ucloud/cn-bj2/uimage-vmy3ld': { name: 'Ubuntu 22.04 64位', osFamily: 'Ubuntu', osVersion: '22.04', cpuPlatforms: [] },
+  'aws/sa-east-1/ami-0sa0noena0000000': { name: 'ubuntu/images/hvm-ssd/ubuntu-22.04-amd64-server-20240401', osFamily: 'Ubuntu', osVersion: '22.04', createdAt: '2024-04-01T00:00:00.000Z', enaSupport: false },
+  'aws/sa-east-1/ami-0sa0ena000000000': { name: 'ubuntu/images/hvm-ssd/ubuntu-22.04-amd64-server-20240901', osFamily: 'Ubuntu', osVersion: '22.04', createdAt: '2024-09-01T00:00:00.000Z', enaSupport: true },
+  'aws/us-east-1/ami-0c7217cdde317cfec': { name: 'ubuntu/images/hvm-ssd/ubuntu-22.04-amd64-server-20240401', osFamily: 'Ubuntu', osVersion: '22.04', enaSupport: true },
 };
 
 const byCloud = (cloud: CloudKind): RegionInfo[] => (cloud === 'ucloud' ? UCLOUD_REGIONS : AWS_REGIONS);
 
 /** The inventory as checkTemplate sees it. */
-export const inventory: Pick<CheckTemplateContext, 'capabilities' | 'regions' | 'imageInfo'> = {
+export const inventory: Pick<CheckTemplateContext, 'capabilities' | 'regions' | 'imageInfo' | 'catalog'> = {
   capabilities: (cloud, region) => byCloud(cloud).find((r) => r.id === region),
   regions: byCloud,
   imageInfo: (cloud, region, imageId) => IMAGES[`${cloud}/${region}/${imageId}`],
+  catalog: (cloud, region) => Object.entries(IMAGES)
+    .filter(([key]) => key.startsWith(`${cloud}/${region}/`))
+    .map(([key, facts]) => ({ id: key.split('/')[2] ?? '', ...facts })),
 };
