@@ -4,10 +4,12 @@ import type { RouterOutputs } from '@/app/_trpc/react';
 import { DateTime } from '@/components/ui/date-time';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { AuthorName, CommitMessage } from './commit-message';
+import { NewerBaseImageBadge } from './newer-base-image-badge';
+import { TemplatePlaces } from './template-places';
 import { RoleBadge, TemplateStatusBadge } from './template-badges';
 
 export async function TemplatesTable({ templates }: { templates: RouterOutputs['template']['list'] }) {
-  const t = await getTranslations('templates');
+  const [t, tp] = await Promise.all([getTranslations('templates'), getTranslations('imagePicker.list')]);
   if (templates.length === 0) {
     return <p className="rounded-md border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">{t('empty')}</p>;
   }
@@ -19,6 +21,7 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
           <Th>{t('role')}</Th>
           <Th className="text-right">{t('version')}</Th>
           <Th>{t('status')}</Th>
+          <Th>{tp('places')}</Th>
           <Th className="hidden md:table-cell">{t('lastChange')}</Th>
           <Th className="hidden sm:table-cell">{t('updated')}</Th>
         </tr>
@@ -38,6 +41,10 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
             <Td className="text-right tabular-nums">v{x.latestVersion}</Td>
             <Td>
               <TemplateStatusBadge valid={x.valid ?? false} />
+            </Td>
+            <Td>
+              <TemplatePlaces places={x.places} />
+              <NewerBaseImageBadge templateId={x.id} newer={x.newerImages} />
             </Td>
             <Td className="hidden max-w-xs truncate text-slate-600 md:table-cell">
               <CommitMessage message={x.message} />

@@ -116,7 +116,8 @@ export type TFindBaseImagesRequest = z.infer<typeof ZFindBaseImagesRequest>;
 /** The editor's "Pick from catalog": one builder's region, and its build host (to mark images that cannot boot on it). */
 export const ZImageChoicesRequest = z.object({
   cloud: ZCloudKind,
-  region: safeString({ min: 1, max: 64 }),
+  /** '' while the builder's region is not a literal: the answer then lists only the regions. */
+  region: safeString({ max: 64 }),
   osFamily: safeString({ max: 64 }).optional(),
   osVersion: safeString({ max: 64 }).optional(),
   search: ZSearchText.optional(),
