@@ -78,11 +78,14 @@ export function BaseImagePicker({
   useEffect(() => {
     list.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [active]);
+  // The list takes the focus when it first appears, so the arrows work at once.
+  const listShown = rows.length > 0;
+  const focused = useRef(false);
   useEffect(() => {
-    // The dialog opens with the list focused, so the arrows work at once.
-    const id = setTimeout(() => list.current?.focus(), 0);
-    return () => clearTimeout(id);
-  }, []);
+    if (!listShown || focused.current) return;
+    focused.current = true;
+    list.current?.focus();
+  }, [listShown]);
 
   const choose = (row: Choice | undefined) => {
     if (row?.fit.ok) onPick(row.imageId);
@@ -125,10 +128,10 @@ export function BaseImagePicker({
     <Dialog open onClose={onClose} title={t('title', { builder: builder.name })} wide>
       <div className="space-y-3 text-sm">
         <p className="text-xs text-slate-600">
-          {t('builderRegion', {
+          {t(builder.zone ? 'builderRegion' : 'builderRegionNoZone', {
             builder: builder.name,
             region: builder.region ?? t('unknownValue'),
-            zone: builder.zone ?? t('unknownValue'),
+            zone: builder.zone ?? '',
             instanceType: builder.instanceType ?? t('unknownValue'),
           })}
         </p>
@@ -322,7 +325,7 @@ function ChoiceRow({
     >
       <div className={cn('flex flex-col gap-0.5 md:items-center', COLUMNS)}>
         <span className="flex min-w-0 items-center gap-1.5">
-          <span className={cn('truncate', fit.ok && 'font-medium text-slate-900')} title={row.name}>
+          <span className={cn('line-clamp-2 [overflow-wrap:anywhere]', fit.ok && 'font-medium text-slate-900')} title={row.name}>
             {row.name}
           </span>
           {current ? <Badge tone="blue">{t('current')}</Badge> : null}
@@ -330,7 +333,7 @@ function ChoiceRow({
         <span className="truncate font-mono text-xs" title={row.imageId}>
           {row.imageId}
         </span>
-        <span className="truncate text-xs md:text-sm" title={row.osName}>
+        <span className="truncate text-xs" title={row.osName}>
           {os}
           <span className="text-slate-500 md:hidden"> · {age}</span>
         </span>
@@ -338,8 +341,7 @@ function ChoiceRow({
           <span className="md:hidden">{t('columns.cpu')}: </span>
           {cpu}
           <span className="md:hidden">
-            {' '}
-            · {ena} · {size}
+            {row.enaSupport === null ? '' : ` · ${ena}`} · {size}
           </span>
         </span>
         <span className="hidden text-xs md:inline">{ena}</span>

@@ -176,7 +176,7 @@ export function useBaseImageTools({ body, canEdit }: { body: string; canEdit: bo
       root.append(el('div', 'cm-image-facts-title', f.name), el('div', 'cm-image-facts-id', id));
       const dl = el('dl');
       const row = (label: string, value: string, cls?: string) => dl.append(el('dt', undefined, label), el('dd', cls, value));
-      row(tr('hover.os'), [f.osName || [f.osFamily, f.osVersion].join(' '), f.architecture].filter(Boolean).join(' · '));
+      row(tr('hover.os'), [[f.osFamily, f.osVersion].filter(Boolean).join(' ') || f.osName, f.architecture].filter(Boolean).join(' · '));
       row(tr('hover.regions'), f.regions.map((r) => (r.status === 'removed' ? `${r.region} (${tr('hover.removed')})` : r.region)).join(', '));
       row(tr('hover.cpu'), f.cpuPlatforms.length > 0 ? f.cpuPlatforms.join(', ') : tr('anyCpu'));
       if (f.enaSupport !== null) row(tr('hover.ena'), f.enaSupport ? tr('hover.yes') : tr('hover.no'));
