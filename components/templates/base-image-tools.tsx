@@ -38,7 +38,9 @@ class PickWidget extends WidgetType {
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'cm-pick-image';
-    button.textContent = this.text;
+    // Drawn by CSS, not a text node: the line's text (what tests and assistive tools read from
+    // .cm-line) stays exactly the document's.
+    button.dataset['label'] = this.text;
     button.title = this.label;
     button.setAttribute('aria-label', this.label);
     button.addEventListener('mousedown', (e) => e.preventDefault());
@@ -65,6 +67,7 @@ const theme = EditorView.baseTheme({
     cursor: 'pointer',
     verticalAlign: 'middle',
   },
+  '.cm-pick-image::after': { content: 'attr(data-label)' },
   '.cm-pick-image:hover': { background: '#eff6ff', borderColor: '#93c5fd' },
   '.cm-image-facts': { padding: '6px 8px', maxWidth: '22rem', font: '12px/1.45 ui-sans-serif, system-ui, sans-serif', color: '#0f172a' },
   '.cm-image-facts-title': { fontWeight: '600', marginBottom: '2px' },
@@ -109,8 +112,14 @@ export function useBaseImageTools({ body, canEdit }: { body: string; canEdit: bo
   );
 
   // The CodeMirror side reads the latest values through refs: its extensions are made once.
-  const latest = useRef({ open, facts, askedIds, t, format, canEdit });
-  latest.current = { open, facts, askedIds, t, format, canEdit };
+  const utils = trpc.useUtils();
+  const lookUp = useCallback(
+    async (id: string) => (await utils.catalog.imageFacts.fetch({ imageIds: [id] }, { staleTime: 60_000 })).find((f) => f.imageId === id) ?? null,
+    [utils],
+  );
+  const settled = factsQuery.isSuccess && !factsQuery.isFetching;
+  const latest = useRef({ open, facts, askedIds, settled, lookUp, t, format, canEdit });
+  latest.current = { open, facts, askedIds, settled, lookUp, t, format, canEdit };
 
   const extensions = useMemo<Extension[]>(() => {
     const widgets = (v: EditorView): DecorationSet => {
@@ -147,19 +156,24 @@ export function useBaseImageTools({ body, canEdit }: { body: string; canEdit: bo
       },
       { decorations: (p) => p.decorations },
     );
-    const hover = hoverTooltip((v, pos) => {
-      const hit = imageIdAt(v.state.doc.sliceString(Math.max(0, pos - 60), pos + 60), pos - Math.max(0, pos - 60));
-      if (!hit) return null;
+    const hover = hoverTooltip(async (v, pos) => {
       const offset = Math.max(0, pos - 60);
+      const hit = imageIdAt(v.state.doc.sliceString(offset, pos + 60), pos - offset);
+      if (!hit) return null;
+      const { facts: known, askedIds: asked, settled, lookUp } = latest.current;
+      // The batched answer covers the text as it was a moment ago; an id typed since is looked up alone.
+      let f: ImageFacts | null | undefined = known.get(hit.id);
+      if (!f) f = settled && asked.includes(hit.id) ? null : await lookUp(hit.id).catch(() => undefined);
       return {
         pos: offset + hit.from,
         end: offset + hit.to,
         above: true,
-        create: () => ({ dom: factsDom(hit.id) }),
+        create: () => ({ dom: factsDom(hit.id, f) }),
       };
     });
-    const factsDom = (id: string): HTMLElement => {
-      const { facts: known, askedIds: asked, t: tr, format: fmt } = latest.current;
+    /** f: the facts; null: not in the catalog; undefined: could not be looked up. */
+    const factsDom = (id: string, f: ImageFacts | null | undefined): HTMLElement => {
+      const { t: tr, format: fmt } = latest.current;
       const el = (tag: string, cls?: string, text?: string) => {
         const e = document.createElement(tag);
         if (cls) e.className = cls;
@@ -168,9 +182,8 @@ export function useBaseImageTools({ body, canEdit }: { body: string; canEdit: bo
       };
       const root = el('div', 'cm-image-facts');
       root.setAttribute('data-testid', 'image-facts');
-      const f = known.get(id);
       if (!f) {
-        root.append(el('div', 'cm-image-facts-id', id), el('div', undefined, asked.includes(id) ? tr('hover.notInCatalog') : tr('hover.loading')));
+        root.append(el('div', 'cm-image-facts-id', id), el('div', undefined, f === null ? tr('hover.notInCatalog') : tr('hover.unavailable')));
         return root;
       }
       root.append(el('div', 'cm-image-facts-title', f.name), el('div', 'cm-image-facts-id', id));

@@ -21,7 +21,7 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
           <Th>{t('role')}</Th>
           <Th className="text-right">{t('version')}</Th>
           <Th>{t('status')}</Th>
-          <Th>{tp('places')}</Th>
+          <Th className="hidden md:table-cell">{tp('places')}</Th>
           <Th className="hidden md:table-cell">{t('lastChange')}</Th>
           <Th className="hidden sm:table-cell">{t('updated')}</Th>
         </tr>
@@ -33,7 +33,12 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
               <Link href={`/templates/${x.id}`} className="font-medium text-blue-700 hover:underline">
                 {x.name}
               </Link>
-              {x.description ? <p className="max-w-md truncate text-xs text-slate-500">{x.description}</p> : null}
+              {x.description ? <p className="max-w-[60vw] truncate text-xs text-slate-500 md:max-w-md">{x.description}</p> : null}
+              {/* Phones: where it builds, under the name (the column is off-screen there). */}
+              <div className="mt-1 md:hidden">
+                <TemplatePlaces places={x.places} />
+                <NewerBaseImageBadge templateId={`${x.id}-narrow`} newer={x.newerImages} />
+              </div>
             </Td>
             <Td>
               <RoleBadge role={x.role} />
@@ -42,7 +47,7 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
             <Td>
               <TemplateStatusBadge valid={x.valid ?? false} />
             </Td>
-            <Td>
+            <Td className="hidden md:table-cell">
               <TemplatePlaces places={x.places} />
               <NewerBaseImageBadge templateId={x.id} newer={x.newerImages} />
             </Td>
