@@ -31,13 +31,22 @@ async function placeCursor(page: Page, text: string) {
   }, text);
 }
 
-/** Rests the mouse on an element the way a person does (CodeMirror's hover waits for the pointer to settle). */
+/**
+ * Rests the mouse on an element until its hover tooltip shows, the way a person does: CodeMirror
+ * decides once the pointer settles, so a pointer that landed while the editor was still scrolling
+ * or laying out is moved away and back.
+ */
 async function hoverOn(page: Page, target: Locator) {
-  await target.scrollIntoViewIfNeeded();
-  const box = await target.boundingBox();
-  if (!box) throw new Error('nothing to hover');
-  await page.mouse.move(box.x + 2, box.y + box.height / 2);
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+  const tooltip = page.getByTestId('image-facts');
+  await expect(async () => {
+    await page.mouse.move(0, 0);
+    await target.scrollIntoViewIfNeeded();
+    const box = await target.boundingBox();
+    if (!box) throw new Error('nothing to hover');
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+    await expect(tooltip).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
 }
 
 /** A tRPC query from inside the signed-in page. */
@@ -216,7 +225,7 @@ test.describe.serial('templates: base images from the catalog', () => {
 
     const old = table.getByRole('row').filter({ hasText: 'rome-old-base' });
     await expect(old.getByRole('list', { name: 'Clouds and regions' }).getByRole('listitem')).toHaveText(['UCloudhk']);
-    const badge = old.getByText('newer base image available');
+    const badge = old.getByText('newer base image available').filter({ visible: true });
     await expect(badge).toBeVisible();
     await badge.hover();
     const tip = page.getByRole('tooltip');
