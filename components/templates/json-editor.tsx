@@ -4,7 +4,7 @@ import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
 import { json } from '@codemirror/lang-json';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorView, keymap } from '@codemirror/view';
-import { Prec } from '@codemirror/state';
+import { Prec, type Extension } from '@codemirror/state';
 
 export interface EditorMark {
   from: number;
@@ -25,10 +25,12 @@ interface Props {
   readOnly?: boolean;
   label: string;
   height?: string;
+  /** More CodeMirror extensions (hover facts, the base image action); keep the array stable. */
+  extensions?: Extension[];
 }
 
 export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEditor(
-  { value, onChange, onSave, marks = [], readOnly, label, height = '60vh' },
+  { value, onChange, onSave, marks = [], readOnly, label, height = '60vh', extensions: extra },
   ref,
 ) {
   const cm = useRef<ReactCodeMirrorRef>(null);
@@ -64,8 +66,9 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
           },
         ]),
       ),
+      ...(extra ?? []),
     ],
-    [label],
+    [label, extra],
   );
 
   // Server-side validation results become editor diagnostics (squiggles + gutter markers).

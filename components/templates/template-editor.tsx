@@ -9,6 +9,7 @@ import { useDateTimeFormatter } from '@/components/ui/date-time';
 import { Field, Input } from '@/components/ui/field';
 import { appErrorOf, refusedFields, type TTemplateVersionConflictDetails } from '@/server/api/schemas/errors';
 import { ZTemplateBody } from '@/server/api/schemas/templates';
+import { useBaseImageTools } from './base-image-tools';
 import { useAuthorText, useCommitMessageText } from './commit-message';
 import { applyFixEdits } from './apply-fix';
 import { IssueList, translateIssue, type Fix } from './issue-list';
@@ -58,6 +59,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
   };
 
   const { issues, pending: validating } = useTemplateValidation(body);
+  const imageTools = useBaseImageTools({ body, canEdit });
   const marks = useMemo(() => issues.map((i) => ({ from: i.from, to: i.to, message: translateIssue(tv, i) })), [issues, tv]);
   // Warnings (a region not synced yet) keep a template valid; only errors make a draft.
   const invalid = issues.some((i) => i.severity !== 'warning');
@@ -178,15 +180,19 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
       ) : null}
 
       <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <JsonEditor
-          ref={editor}
-          value={body}
-          onChange={canEdit ? edit : undefined}
-          marks={marks}
-          readOnly={!canEdit}
-          label={t('editorLabel', { name: initial.name })}
-          height="calc(100vh - 14rem)"
-        />
+        <div className="min-w-0 space-y-1.5">
+          {imageTools.toolbar}
+          <JsonEditor
+            ref={editor}
+            value={body}
+            onChange={canEdit ? edit : undefined}
+            marks={marks}
+            readOnly={!canEdit}
+            label={t('editorLabel', { name: initial.name })}
+            height={imageTools.toolbar ? 'calc(100vh - 15.75rem)' : 'calc(100vh - 14rem)'}
+            extensions={imageTools.extensions}
+          />
+        </div>
         <aside className="space-y-3">
           {canEdit ? (
             <form
@@ -246,6 +252,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
         </aside>
       </div>
       <UnsavedChangesDialog guard={leaveGuard} />
+      {imageTools.dialog}
     </div>
   );
 }

@@ -4,10 +4,12 @@ import type { RouterOutputs } from '@/app/_trpc/react';
 import { DateTime } from '@/components/ui/date-time';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { AuthorName, CommitMessage } from './commit-message';
+import { NewerBaseImageBadge } from './newer-base-image-badge';
+import { TemplatePlaces } from './template-places';
 import { RoleBadge, TemplateStatusBadge } from './template-badges';
 
 export async function TemplatesTable({ templates }: { templates: RouterOutputs['template']['list'] }) {
-  const t = await getTranslations('templates');
+  const [t, tp] = await Promise.all([getTranslations('templates'), getTranslations('imagePicker.list')]);
   if (templates.length === 0) {
     return <p className="rounded-md border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">{t('empty')}</p>;
   }
@@ -19,6 +21,7 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
           <Th>{t('role')}</Th>
           <Th className="text-right">{t('version')}</Th>
           <Th>{t('status')}</Th>
+          <Th className="hidden md:table-cell">{tp('places')}</Th>
           <Th className="hidden md:table-cell">{t('lastChange')}</Th>
           <Th className="hidden sm:table-cell">{t('updated')}</Th>
         </tr>
@@ -30,7 +33,12 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
               <Link href={`/templates/${x.id}`} className="font-medium text-blue-700 hover:underline">
                 {x.name}
               </Link>
-              {x.description ? <p className="max-w-md truncate text-xs text-slate-500">{x.description}</p> : null}
+              {x.description ? <p className="max-w-[60vw] truncate text-xs text-slate-500 md:max-w-md">{x.description}</p> : null}
+              {/* Phones: where it builds, under the name (the column is off-screen there). */}
+              <div className="mt-1 md:hidden">
+                <TemplatePlaces places={x.places} />
+                <NewerBaseImageBadge templateId={`${x.id}-narrow`} newer={x.newerImages} />
+              </div>
             </Td>
             <Td>
               <RoleBadge role={x.role} />
@@ -38,6 +46,10 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
             <Td className="text-right tabular-nums">v{x.latestVersion}</Td>
             <Td>
               <TemplateStatusBadge valid={x.valid ?? false} />
+            </Td>
+            <Td className="hidden md:table-cell">
+              <TemplatePlaces places={x.places} />
+              <NewerBaseImageBadge templateId={x.id} newer={x.newerImages} />
             </Td>
             <Td className="hidden max-w-xs truncate text-slate-600 md:table-cell">
               <CommitMessage message={x.message} />

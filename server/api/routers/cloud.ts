@@ -2,6 +2,8 @@ import {
   ZCloudAccountIdRequest,
   ZCreateCloudAccountRequest,
   ZFindBaseImagesRequest,
+  ZImageChoicesRequest,
+  ZImageFactsRequest,
   ZFindInventorySyncsRequest,
   ZInventorySyncJobsRequest,
   ZSyncNowRequest,
@@ -12,6 +14,8 @@ import { adminProcedure, procedureFor, readProcedure, router } from '@/server/ap
 import { createCloudAccount } from '@/server/services/clouds/create-cloud-account';
 import { deleteCloudAccount } from '@/server/services/clouds/delete-cloud-account';
 import { findBaseImageFacets, findBaseImages } from '@/server/services/clouds/find-base-images';
+import { findImageChoices } from '@/server/services/clouds/find-image-choices';
+import { findImageFacts } from '@/server/services/clouds/find-image-facts';
 import { findCloudAccounts } from '@/server/services/clouds/find-cloud-accounts';
 import { findUndecryptableAccounts } from '@/server/services/clouds/find-undecryptable-accounts';
 import { findInventorySyncJobs } from '@/server/services/clouds/find-inventory-sync-jobs';
@@ -44,4 +48,8 @@ export const inventoryRouter = router({
 export const catalogRouter = router({
   baseImages: readProcedure.input(ZFindBaseImagesRequest).query(({ ctx, input }) => findBaseImages(ctx.db, input)),
   facets: readProcedure.query(({ ctx }) => findBaseImageFacets(ctx.db)),
+  // The editor's "Pick from catalog" for one builder's region and host.
+  imageChoices: readProcedure.input(ZImageChoicesRequest).query(({ ctx, input }) => findImageChoices(ctx.db, input)),
+  // The editor's hover: every image id of a body in one request.
+  imageFacts: readProcedure.input(ZImageFactsRequest).query(({ ctx, input }) => findImageFacts(ctx.db, input.imageIds)),
 });

@@ -113,6 +113,28 @@ export const ZFindBaseImagesRequest = z.object({
 });
 export type TFindBaseImagesRequest = z.infer<typeof ZFindBaseImagesRequest>;
 
+/** The editor's "Pick from catalog": one builder's region, and its build host (to mark images that cannot boot on it). */
+export const ZImageChoicesRequest = z.object({
+  cloud: ZCloudKind,
+  /** '' while the builder's region is not a literal: the answer then lists only the regions. */
+  region: safeString({ max: 64 }),
+  osFamily: safeString({ max: 64 }).optional(),
+  osVersion: safeString({ max: 64 }).optional(),
+  search: ZSearchText.optional(),
+  /** The builder's availability_zone and instance_type, as written. */
+  zone: safeString({ max: 64 }).optional(),
+  instanceType: safeString({ max: 64 }).optional(),
+  limit: boundedInt(10, 200).default(100),
+});
+export type TImageChoicesRequest = z.infer<typeof ZImageChoicesRequest>;
+
+/** The image ids of one template body (the editor's hover facts): one request for all of them. */
+export const MAX_FACT_IMAGE_IDS = 100;
+export const ZImageFactsRequest = z.object({
+  imageIds: z.array(safeString({ min: 1, max: 128 })).max(MAX_FACT_IMAGE_IDS),
+});
+export type TImageFactsRequest = z.infer<typeof ZImageFactsRequest>;
+
 export const ZFindInventorySyncsRequest = z.object({
   accountId: ZUuid.optional(),
   limit: boundedInt(1, 200).default(50),

@@ -94,12 +94,12 @@ export function rankRegions(from: string, candidates: RegionInfo[]): RegionInfo[
 const lower = (xs: string[]): string[] => xs.map((x) => x.toLowerCase());
 
 /** The host types a UCloud zone lists may be machine types ("N") or names ("n-basic-2"); compare by machine type. */
-function ucloudOffersMachine(zone: ZoneCapabilities, machine: string): boolean {
+export function ucloudOffersMachine(zone: ZoneCapabilities, machine: string): boolean {
   if (zone.hostTypes.length === 0) return true;
   return zone.hostTypes.some((h) => h.toUpperCase() === machine || h.toUpperCase().startsWith(`${machine}-`));
 }
 
-function ucloudPlatforms(zone: ZoneCapabilities, machine: string): string[] | undefined {
+export function ucloudPlatforms(zone: ZoneCapabilities, machine: string): string[] | undefined {
   const map = zone.cpuPlatforms ?? {};
   const key = Object.keys(map).find((k) => k.toUpperCase() === machine);
   return key === undefined ? undefined : map[key];

@@ -38,6 +38,8 @@ export async function findBaseImages(db: Db, q: TFindBaseImagesRequest) {
         osName: b.osName,
         architecture: b.architecture,
         sizeGb: b.sizeGb,
+        cpuPlatforms: b.cpuPlatforms,
+        enaSupport: b.enaSupport,
         vendorState: b.vendorState,
         status: b.status,
         imageCreatedAt: b.imageCreatedAt,
