@@ -13,7 +13,7 @@ import { createCaller } from './root';
 // past int4 and timestamps past year 294276 BC/AD), and the bounds around them. Each must be
 // a 400 that names the field, through the HTTP adapter and through createCaller alike.
 
-const seed = readFileSync('db/seed-templates/rome-access.json', 'utf8');
+const seed = readFileSync('db/seed-templates/rome-access/template.json', 'utf8');
 const PASSWORD = 'correct horse battery staple';
 
 interface Case {

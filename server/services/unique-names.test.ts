@@ -13,7 +13,7 @@ import { updateCloudAccount } from './clouds/update-cloud-account';
 import { uniqueViolation } from './unique-names';
 import { createUser } from './users/create-user';
 
-const seed = readFileSync('db/seed-templates/rome-access.json', 'utf8');
+const seed = readFileSync('db/seed-templates/rome-access/template.json', 'utf8');
 
 /** 'ok', the AppError code, or the tRPC code (INTERNAL_SERVER_ERROR is what a 500 looks like). */
 function outcome(p: Promise<unknown>): Promise<string> {

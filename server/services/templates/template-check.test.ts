@@ -26,7 +26,7 @@ import { saveTemplateVersion } from './save-template-version';
 import { buildTemplateCheckContext } from './template-check-context';
 
 type Json = Record<string, unknown> & { builders: Record<string, unknown>[] };
-const seedText = (name: string) => readFileSync(`db/seed-templates/${name}.json`, 'utf8');
+const seedText = (name: string) => readFileSync(`db/seed-templates/${name}/template.json`, 'utf8');
 const access = () => JSON.parse(seedText('rome-access')) as Json;
 /** The seeded access template with its UCloud (0) or AWS (1) builder changed. */
 function patched(index: 0 | 1, patch: Record<string, unknown>): string {

@@ -13,7 +13,7 @@ import { restoreTemplateVersion } from './restore-template-version';
 import { saveTemplateVersion } from './save-template-version';
 import { updateTemplate } from './update-template';
 
-const seed = readFileSync('db/seed-templates/rome-access.json', 'utf8');
+const seed = readFileSync('db/seed-templates/rome-access/template.json', 'utf8');
 const withVersion = (v: string) => seed.replace(/"service_version": "[^"]*"/, `"service_version": "${v}"`);
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
