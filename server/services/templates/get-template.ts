@@ -1,6 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { tables, type Db, type DbOrTx } from '@/db';
 import { AppError } from '@/server/lib/errors';
+import { getTemplateVersionFiles } from './template-attachments';
 import { versionColumns } from './template-dto';
 
 export async function getTemplateOrThrow(db: DbOrTx, templateId: string) {
@@ -24,6 +25,7 @@ export async function getTemplateVersionOrThrow(db: DbOrTx, templateId: string, 
 export async function getTemplateWithLatest(db: Db, templateId: string) {
   const template = await getTemplateOrThrow(db, templateId);
   const latest = await getTemplateVersionOrThrow(db, templateId, template.latestVersion);
+  const files = await getTemplateVersionFiles(db, templateId, template.latestVersion);
   return {
     id: template.id,
     name: template.name,
@@ -32,7 +34,7 @@ export async function getTemplateWithLatest(db: Db, templateId: string) {
     latestVersion: template.latestVersion,
     createdAt: template.createdAt,
     updatedAt: template.updatedAt,
-    latest,
+    latest: { ...latest, ...files },
   };
 }
 
