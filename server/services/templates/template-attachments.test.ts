@@ -18,7 +18,7 @@ import { createTemplate } from './create-template';
 import { getTemplateWithLatest } from './get-template';
 import { restoreTemplateVersion } from './restore-template-version';
 import { saveTemplateVersion } from './save-template-version';
-import { getTemplateVersionFiles, readTemplateAttachment, sha256Of, storeTemplateBlob } from './template-attachments';
+import { UNATTACHED_BLOB_TTL_MS, getTemplateVersionFiles, purgeUnattachedBlobs, readTemplateAttachment, sha256Of, storeTemplateBlob } from './template-attachments';
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -191,5 +191,17 @@ describe('template attachments and build inputs', () => {
 
     // Viewers cannot save an attachment set through tRPC either.
     await expect(createCaller({ db, actor: viewer }).template.save({ templateId: created.id, baseVersion: 1, body: seed.body, message: 'x', attachments: [] })).rejects.toThrow(/may not|FORBIDDEN|role/i);
+  });
+
+  it('housekeeping sweeps uploaded files no version attaches, once they are a day old', async () => {
+    const db = t.database.db;
+    const orphan = await storeTemplateBlob(db, builder, Buffer.from('never attached\n'));
+    const seed = await seedTemplateFiles(db, 'rome-access');
+    expect(await purgeUnattachedBlobs(db)).toBe(0);
+    await purgeUnattachedBlobs(db, new Date(Date.now() + UNATTACHED_BLOB_TTL_MS + 60_000));
+    const left = new Set((await db.select({ sha: tables.templateBlobs.sha256 }).from(tables.templateBlobs)).map((r) => r.sha));
+    expect(left.has(orphan.sha256)).toBe(false);
+    // Attached files stay, whatever their age.
+    expect(left.has(seed.attachments[0]!.sha256)).toBe(true);
   });
 });

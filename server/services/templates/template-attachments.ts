@@ -2,7 +2,7 @@
 // each version as (path, sha256, size) rows. Versions are immutable, so a save writes the new set
 // (carried forward from the base version unless the editor sent one): rows, never copies.
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
 import { tables, type DbOrTx, type Tx } from '@/db';
 import {
   MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_VERSION_ATTACHMENT_BYTES, filePathProblem, inputPatternMatches,
@@ -24,7 +24,12 @@ export async function storeTemplateBlob(db: DbOrTx, actor: AuditActor, content: 
     throw new AppError('BAD_REQUEST', { userMessage: `The file is ${mib(content.byteLength)}; an attachment may be at most ${mib(MAX_ATTACHMENT_BYTES)}. Large files such as releases belong in the build's inputs.` });
   }
   const sha256 = sha256Of(content);
-  await db.insert(tables.templateBlobs).values({ sha256, size: content.byteLength, content, createdBy: actor?.id ?? null }).onConflictDoNothing();
+  // A re-upload of a known content renews it, so the sweep of unattached files does not take it
+  // away between this upload and the save that attaches it.
+  await db
+    .insert(tables.templateBlobs)
+    .values({ sha256, size: content.byteLength, content, createdBy: actor?.id ?? null })
+    .onConflictDoUpdate({ target: tables.templateBlobs.sha256, set: { createdAt: sql`now()` } });
   return { sha256, size: content.byteLength };
 }
 
@@ -124,4 +129,18 @@ export function attachmentChanges(before: readonly TAttachment[], after: readonl
     removed: [...old.keys()].filter((p) => !now.has(p)),
     changed: [...now.keys()].filter((p) => old.has(p) && old.get(p) !== now.get(p)),
   };
+}
+
+/** How long an uploaded file may stay unattached (an editor tab open over lunch) before it is swept. */
+export const UNATTACHED_BLOB_TTL_MS = 24 * 3600_000;
+
+/** Deletes uploaded files no version attaches, once they are older than the TTL (housekeeping). */
+export async function purgeUnattachedBlobs(db: DbOrTx, now = new Date()): Promise<number> {
+  const b = tables.templateBlobs;
+  const a = tables.templateVersionAttachments;
+  const gone = await db
+    .delete(b)
+    .where(and(lt(b.createdAt, new Date(now.getTime() - UNATTACHED_BLOB_TTL_MS)), notExists(db.select({ one: sql`1` }).from(a).where(eq(a.sha256, b.sha256)))))
+    .returning({ sha256: b.sha256 });
+  return gone.length;
 }
