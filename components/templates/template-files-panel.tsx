@@ -232,13 +232,15 @@ export function TemplateFilesPanel({
               <li key={index} className="space-y-1 rounded border border-slate-100 p-1.5" data-testid="input-row">
                 {canEdit ? (
                   <>
-                    <div className="flex gap-1.5">
-                      <Input aria-label={t('inputName', { n: index + 1 })} placeholder={t('namePlaceholder')} value={input.name} onChange={(e) => setInput(index, { name: e.target.value })} className="h-7 w-24 shrink-0 text-xs" />
-                      <Input aria-label={t('inputPattern', { n: index + 1 })} placeholder={t('patternPlaceholder')} value={input.pattern} onChange={(e) => setInput(index, { pattern: e.target.value })} className="h-7 min-w-0 flex-1 font-mono text-xs" aria-invalid={problem ? true : undefined} />
+                    <div className="flex items-center gap-1.5">
+                      <div className="min-w-0 flex-1">
+                        <Input aria-label={t('inputName', { n: index + 1 })} placeholder={t('namePlaceholder')} value={input.name} onChange={(e) => setInput(index, { name: e.target.value })} className="h-7 text-xs" />
+                      </div>
                       <Button size="sm" variant="ghost" aria-label={t('removeInput', { n: index + 1 })} title={t('removeInput', { n: index + 1 })} onClick={() => onChange({ ...value, inputs: value.inputs.filter((_, j) => j !== index) })}>
                         ✕
                       </Button>
                     </div>
+                    <Input aria-label={t('inputPattern', { n: index + 1 })} placeholder={t('patternPlaceholder')} value={input.pattern} onChange={(e) => setInput(index, { pattern: e.target.value })} className="h-7 font-mono text-xs" aria-invalid={problem ? true : undefined} />
                     <Input aria-label={t('inputDescription', { n: index + 1 })} placeholder={t('descriptionPlaceholder')} value={input.description} onChange={(e) => setInput(index, { description: e.target.value })} className="h-7 text-xs" />
                     {problem ? <p className="text-xs text-red-700">{problem}</p> : null}
                   </>
