@@ -58,9 +58,10 @@ export function TemplateFilesPanel({
   onChange,
   canEdit,
 }: {
-  templateId: string;
-  /** The stored version on screen and its files (downloads come from it). */
-  saved: { version: number; files: TemplateFilesDraft };
+  /** The template, once it exists (a new template has nothing to download yet). */
+  templateId?: string;
+  /** The stored version on screen and its files (downloads come from it); none for a new template. */
+  saved?: { version: number; files: TemplateFilesDraft };
   value: TemplateFilesDraft;
   onChange: (next: TemplateFilesDraft) => void;
   canEdit: boolean;
@@ -73,7 +74,7 @@ export function TemplateFilesPanel({
   const [uploading, setUploading] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const savedSha = new Map(saved.files.attachments.map((a) => [a.path, a.sha256]));
+  const savedSha = new Map((saved?.files.attachments ?? []).map((a) => [a.path, a.sha256]));
   const pathProblem = path ? filePathProblem(path) : undefined;
   const total = value.attachments.reduce((n, a) => n + a.size, 0);
 
@@ -130,8 +131,8 @@ export function TemplateFilesPanel({
         ) : (
           <ul className="divide-y divide-slate-100 text-xs" aria-label={t('attachments')}>
             {value.attachments.map((a) => {
-              const stored = savedSha.get(a.path) === a.sha256;
-              const href = `/api/templates/attachments?templateId=${encodeURIComponent(templateId)}&version=${saved.version}&path=${encodeURIComponent(a.path)}`;
+              const stored = templateId !== undefined && saved !== undefined && savedSha.get(a.path) === a.sha256;
+              const href = stored ? `/api/templates/attachments?templateId=${encodeURIComponent(templateId)}&version=${saved.version}&path=${encodeURIComponent(a.path)}` : undefined;
               return (
                 <li key={a.path} className="flex items-center gap-2 py-1" data-testid="attachment-row">
                   <span className="min-w-0 flex-1">

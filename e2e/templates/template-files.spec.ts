@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Download, Page } from '@playwright/test';
-import { admin, expect, screenshots, signIn, test } from '../fixtures';
+import { admin, expect, screenshots, setEditorText, signIn, test } from '../fixtures';
 
 // The editor's Attachments panel on the seeded forwarding template: it lists the config file the
 // seed ships, downloads it byte for byte, uploads a new file (an unsaved edit until saved), and
-// removing the config file makes the check name the provisioner that reads it.
+// removing the config file makes the check name the provisioner that reads it. (Named to run after
+// template-editing.spec.ts, which counts the seeded templates before creating its own.)
 
 const SEED_CONFIG = readFileSync(path.resolve(import.meta.dirname, '../../db/seed-templates/rome-forwarding/attachments/config/forwarding.toml'));
 
@@ -80,5 +81,24 @@ test.describe.serial('templates: attachments and build inputs', () => {
     await inputs.getByLabel('Pattern of build input 2').fill('config/*.toml');
     await expect(problems.filter({ hasText: 'config/forwarding.toml' })).toHaveCount(0);
     await screenshots(page, 'template-attachments-inputs');
+  });
+
+  test('a new template carries its attachments into version 1', async ({ page }) => {
+    const { email, password } = admin();
+    await signIn(page, email, password);
+    await page.goto('/templates/new');
+    await page.getByLabel('Name').fill('e2e-attached');
+    await setEditorText(page, JSON.stringify({
+      builders: [{ type: 'amazon-ebs', name: 'aws', region: 'us-east-1', instance_type: 't3.small', source_ami: 'ami-0c7217cdde317cfec', ssh_username: 'ubuntu', ami_name: 'e2e-attached-{{timestamp}}' }],
+      provisioners: [{ type: 'file', source: 'config/app.toml', destination: '/tmp/app.toml' }],
+    }, null, 2));
+    const problems = page.getByRole('list', { name: 'Problems' });
+    await expect(problems).toContainText('config/app.toml');
+    await page.getByLabel('Choose a file to attach').setInputFiles({ name: 'app.toml', mimeType: 'application/toml', buffer: Buffer.from('a = 1\n') });
+    await page.getByRole('button', { name: 'Attach', exact: true }).click();
+    await expect(problems.filter({ hasText: 'config/app.toml' })).toHaveCount(0);
+    await page.getByRole('button', { name: /^Create/ }).click();
+    await expect(page).toHaveURL(/\/templates\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole('list', { name: 'Attachments' }).getByRole('link', { name: 'config/app.toml' })).toBeVisible();
   });
 });
