@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { builderAt, imageChange, imageIdAt, imageIdsIn, locateBuilders, type TextChange } from './builder-locator';
 
-const seed = readFileSync('db/seed-templates/rome-access.json', 'utf8');
+const seed = readFileSync('db/seed-templates/rome-access/template.json', 'utf8');
 const apply = (text: string, c: TextChange) => text.slice(0, c.from) + c.insert + text.slice(c.to);
 
 describe('locateBuilders', () => {

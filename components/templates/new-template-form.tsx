@@ -10,6 +10,7 @@ import { refusedFields } from '@/server/api/schemas/errors';
 import { TEMPLATE_ROLES, ZCreateTemplateRequest } from '@/server/api/schemas/templates';
 import { IssueList, translateIssue } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
+import { TemplateFilesPanel, inputsValid, type TemplateFilesDraft } from './template-files-panel';
 import { useTemplateValidation } from './use-template-validation';
 import { UnsavedChangesDialog } from './unsaved-changes-dialog';
 import { useUnsavedChangesGuard } from './use-unsaved-changes-guard';
@@ -52,9 +53,11 @@ export function NewTemplateForm() {
   const [description, setDescription] = useState('');
   const [body, setBody] = useState(STARTER);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string | undefined>>({});
-  const leaveGuard = useUnsavedChangesGuard(body !== STARTER || name !== '');
+  // Attachments and build inputs go with version 1, like the body.
+  const [files, setFiles] = useState<TemplateFilesDraft>({ attachments: [], inputs: [] });
+  const leaveGuard = useUnsavedChangesGuard(body !== STARTER || name !== '' || files.attachments.length > 0 || files.inputs.length > 0);
 
-  const { issues, pending } = useTemplateValidation(body);
+  const { issues, pending } = useTemplateValidation(body, files);
   // Warnings (a region not synced yet) keep a template valid; only errors make a draft.
   const hasErrors = issues.some((i) => i.severity !== 'warning');
   const marks = useMemo(() => issues.map((i) => ({ from: i.from, to: i.to, message: translateIssue(tv, i) })), [issues, tv]);
@@ -67,7 +70,16 @@ export function NewTemplateForm() {
 
   function submit() {
     // The same schema the server applies, so the form shows field errors before a round trip.
-    const parsed = ZCreateTemplateRequest.safeParse({ name, role, description, body, asDraft: hasErrors });
+    if (!inputsValid(files.inputs)) return;
+    const parsed = ZCreateTemplateRequest.safeParse({
+      name,
+      role,
+      description,
+      body,
+      asDraft: hasErrors,
+      attachments: files.attachments.map((a) => ({ path: a.path, sha256: a.sha256 })),
+      inputs: files.inputs,
+    });
     if (!parsed.success) {
       setFieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
       return;
@@ -122,6 +134,7 @@ export function NewTemplateForm() {
             <h2 className="mb-2 text-sm font-semibold">{te('issues')}</h2>
             <IssueList issues={issues} onReveal={(offset) => editor.current?.reveal(offset)} />
           </section>
+          <TemplateFilesPanel value={files} onChange={setFiles} canEdit />
         </aside>
       </div>
       <UnsavedChangesDialog guard={leaveGuard} />

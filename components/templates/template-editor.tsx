@@ -16,6 +16,7 @@ import { IssueList, translateIssue, type Fix } from './issue-list';
 import { JsonEditor, type JsonEditorHandle } from './json-editor';
 import { EditorStatusBadge, RoleBadge, TemplateStatusBadge } from './template-badges';
 import { MergePanel } from './merge-panel';
+import { TemplateFilesPanel, inputsValid, sameTemplateFiles, type TemplateFilesDraft } from './template-files-panel';
 import { TextDiff } from './text-diff';
 import { useTemplateValidation } from './use-template-validation';
 import { UnsavedChangesDialog } from './unsaved-changes-dialog';
@@ -42,7 +43,17 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
   const [saved, setSaved] = useState<number | null>(null);
   // The text the shared schema refused (NUL, lone surrogates, size): shown until it changes.
   const [refusedBody, setRefusedBody] = useState<string | null>(null);
-  const dirty = body !== base.body;
+  // The version's attachments and build inputs: part of what a save stores, so part of "unsaved".
+  const initialFiles: TemplateFilesDraft = { attachments: initial.latest.attachments, inputs: initial.latest.inputs };
+  const [files, setFiles] = useState<TemplateFilesDraft>(initialFiles);
+  const [baseFiles, setBaseFiles] = useState<TemplateFilesDraft>(initialFiles);
+  const filesRef = useRef(files);
+  const editFiles = useCallback((next: TemplateFilesDraft) => {
+    filesRef.current = next;
+    setFiles(next);
+  }, []);
+  const filesDirty = !sameTemplateFiles(files, baseFiles);
+  const dirty = body !== base.body || filesDirty;
   const leaveGuard = useUnsavedChangesGuard(dirty);
   // The latest text and message, written on every change: a Ctrl+S pressed right after a
   // keystroke must save what is on screen even before React has re-rendered with it.
@@ -58,7 +69,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
     setBody(value);
   };
 
-  const { issues, pending: validating } = useTemplateValidation(body);
+  const { issues, pending: validating } = useTemplateValidation(body, files);
   const imageTools = useBaseImageTools({ body, canEdit });
   const marks = useMemo(() => issues.map((i) => ({ from: i.from, to: i.to, message: translateIssue(tv, i) })), [issues, tv]);
   // Warnings (a region not synced yet) keep a template valid; only errors make a draft.
@@ -67,6 +78,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
   const save = trpc.template.save.useMutation({
     onSuccess: async (result) => {
       setBase({ version: result.version, body, valid: result.valid });
+      setBaseFiles(filesRef.current);
       setMessage('');
       setConflict(null);
       setSaved(result.version);
@@ -86,7 +98,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
     if (dirty) setSaved(null);
   }, [dirty]);
 
-  const canSave = canEdit && dirty && message.trim().length > 0 && !save.isPending && !validating;
+  const canSave = canEdit && dirty && message.trim().length > 0 && !save.isPending && !validating && inputsValid(files.inputs);
 
   // A save request (button, Enter, Ctrl+S / ⌘S anywhere) waits until React holds the latest
   // text and its check has answered, then saves exactly that text: never swallowed, never stale.
@@ -96,7 +108,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
     if (!saveRequested) return;
     if (bodyRef.current !== body || messageRef.current !== message || validating) return;
     setSaveRequested(false);
-    if (!canEdit || !dirty || save.isPending) return;
+    if (!canEdit || !dirty || save.isPending || !inputsValid(files.inputs)) return;
     if (message.trim().length === 0) {
       messageInput.current?.focus();
       return;
@@ -105,8 +117,24 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
       setRefusedBody(body);
       return;
     }
-    save.mutate({ templateId: initial.id, baseVersion: base.version, body, message, asDraft: invalid });
-  }, [saveRequested, body, message, validating, canEdit, dirty, save, initial.id, base.version, invalid]);
+    save.mutate({
+      templateId: initial.id,
+      baseVersion: base.version,
+      body,
+      message,
+      asDraft: invalid,
+      attachments: files.attachments.map((a) => ({ path: a.path, sha256: a.sha256 })),
+      inputs: files.inputs,
+    });
+  }, [saveRequested, body, message, validating, canEdit, dirty, save, initial.id, base.version, invalid, files]);
+
+  // After a conflict the base is their version: its files become the base files too, and a
+  // discard loads them.
+  const adoptTheirFiles = async (version: number, replaceMine: boolean) => {
+    const theirs = await utils.template.files.fetch({ templateId: initial.id, version });
+    setBaseFiles(theirs);
+    if (replaceMine) editFiles(theirs);
+  };
 
   useEffect(() => {
     if (!canEdit) return;
@@ -154,18 +182,21 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
               // The merge sits on top of their version: the next save is an ordinary one.
               setBase({ version: conflict.latestVersion, body: conflict.latestBody, valid: conflict.latestValid });
               load(merged);
+              void adoptTheirFiles(conflict.latestVersion, false);
               setConflict(null);
               save.reset();
             }}
             onDiscard={() => {
               setBase({ version: conflict.latestVersion, body: conflict.latestBody, valid: conflict.latestValid });
               load(conflict.latestBody);
+              void adoptTheirFiles(conflict.latestVersion, true);
               setConflict(null);
               save.reset();
             }}
             onKeepMine={() => {
               // The user has seen what this reverts; their edits now knowingly replace version N.
               setBase({ version: conflict.latestVersion, body: conflict.latestBody, valid: conflict.latestValid });
+              void adoptTheirFiles(conflict.latestVersion, false);
               setConflict(null);
               save.reset();
             }}
@@ -239,6 +270,7 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
               {...(canEdit ? { onApplyFix: (fix: Fix) => edit(applyFixEdits(bodyRef.current, fix.edits ?? [])) } : {})}
             />
           </section>
+          <TemplateFilesPanel templateId={initial.id} saved={{ version: base.version, files: baseFiles }} value={files} onChange={editFiles} canEdit={canEdit} />
           <p className="text-xs text-slate-500">
             {t('lastSaved', {
               version: current.latestVersion,

@@ -8,12 +8,13 @@ import { makeActor } from '@/server/testing/actors';
 import { createTestDatabase, type TestDatabase } from '@/server/testing/test-db';
 import { callTrpcHttp, signInCookie } from '@/server/testing/trpc-http';
 import { createCaller } from './root';
+import { seedInputsOnly } from '@/server/testing/seed-template';
 
 // Inputs that reached SQL and came back as 500s (PostgreSQL refuses NUL in text, integers
 // past int4 and timestamps past year 294276 BC/AD), and the bounds around them. Each must be
 // a 400 that names the field, through the HTTP adapter and through createCaller alike.
 
-const seed = readFileSync('db/seed-templates/rome-access.json', 'utf8');
+const seed = readFileSync('db/seed-templates/rome-access/template.json', 'utf8');
 const PASSWORD = 'correct horse battery staple';
 
 interface Case {
@@ -132,7 +133,7 @@ describe('request inputs are bounded: a 400 naming the field, never a 500', () =
       const fn = path.split('.').reduce<unknown>((node, key) => (node as AnyCaller)[key], caller) as (i: unknown) => Promise<unknown>;
       return fn(input);
     };
-    const created = (await call('template.create', { name: 'bounds-base', role: 'access', body: seed })) as { id: string };
+    const created = (await call('template.create', { name: 'bounds-base', role: 'access', body: seed, inputs: seedInputsOnly() })) as { id: string };
     ids = { templateId: created.id, adminId: admin.id };
   });
   afterAll(() => t.drop());
@@ -209,7 +210,7 @@ describe('request inputs are bounded: a 400 naming the field, never a 500', () =
     if (appError?.appCode !== 'TEMPLATE_INVALID') throw new Error(`expected TEMPLATE_INVALID, got ${JSON.stringify(invalid.error)}`);
     expect(appError.details.issues[0]).toMatchObject({ code: 'WRONG_TYPE', path: '$.builders' });
 
-    const taken = await callTrpcHttp('template.create', { name: 'bounds-base', role: 'access', body: seed }, cookie);
+    const taken = await callTrpcHttp('template.create', { name: 'bounds-base', role: 'access', body: seed, inputs: seedInputsOnly() }, cookie);
     expect(taken.status).toBe(409);
     expect(appErrorOf(taken.error!.data)).toEqual({ appCode: 'NAME_TAKEN', details: null });
   });

@@ -2,6 +2,7 @@
 // copy, cleanup). USAGE below is the reference for its commands, flags and environment variables;
 // the README's "The image CLI" section repeats it with an example against the sandbox cloud.
 import { setMaxListeners } from 'node:events';
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +12,7 @@ import type { CloudCredentials, CloudKind, ImageInfo, RegionInfo } from '@/serve
 import { buildTemplate, copyImageToRegions } from './build';
 import { cleanupRun } from './cleanup-run';
 import { EventFormatter } from './events';
-import { folderFileSource } from './provisioners/file-source';
+import { folderFileExists, folderFileSource, layeredFileSource } from './provisioners/file-source';
 import type { RunEvent } from './runner/reporter';
 import type { CapabilityContext, CatalogImage, ImageFacts } from './template/capabilities';
 import { checkTemplate, type TemplateCheck } from './template/check-template';
@@ -36,8 +37,9 @@ commands:
             pairs (images too with --include-images), in every region of the credentials unless --region
 
   image build [--parallel-builds N] [--only a,b] [--except c] [--var k=v] [--var-file f.json]
-              [--on-error cleanup|abort] [--fail-fast] [--machine-readable] template.json
-  image validate [--offline] [--var k=v] [--var-file f.json] template.json
+              [--attachments DIR] [--inputs DIR] [--on-error cleanup|abort] [--fail-fast]
+              [--machine-readable] template.json
+  image validate [--offline] [--var k=v] [--var-file f.json] [--attachments DIR] [--inputs DIR] template.json
   image inspect template.json
   image copy --from <region>:<image> --to r1,r2 --cloud ucloud|aws [--machine-readable]
   image cleanup --run-id ID[,ID…] [--cloud ucloud|aws] [--region r1,r2] [--include-images] [--dry-run]
@@ -46,6 +48,12 @@ flags:
   --parallel-builds N   builds at once (0, the default: all)
   --only / --except     builders to run or skip, by name (comma-separated, repeatable)
   --var k=v             sets a user variable (repeatable); --var-file f.json reads them from a file
+  --attachments DIR     a folder of the template's attachments (config files, scripts) (repeatable)
+  --inputs DIR          a folder of the build's inputs (e.g. the release tarball CI built) (repeatable)
+                        File provisioners and shell scripts read their relative paths from the
+                        --attachments folders first, then the --inputs folders; with neither flag,
+                        from the template's folder (as Packer does). validate checks that each
+                        file is there. The manifest is written next to the template.
   --on-error            cleanup (default: delete the temporary resources) or abort (leave them)
   --fail-fast           cancels the other builds when one fails
   --machine-readable    Packer's machine-readable records instead of human lines
@@ -120,7 +128,7 @@ interface CheckOutcome {
   unchecked: string[];
 }
 
-async function check(path: string, parsed: ParsedArgs, io: CliIo, mode: 'live' | 'offline' = 'live'): Promise<CheckOutcome> {
+async function check(path: string, parsed: ParsedArgs, io: CliIo, mode: 'live' | 'offline' = 'live', files = true): Promise<CheckOutcome> {
   const text = await readFile(path, 'utf8');
   const vars: Record<string, string> = {};
   for (const kv of parsed.flags.get('var') ?? []) {
@@ -131,7 +139,14 @@ async function check(path: string, parsed: ParsedArgs, io: CliIo, mode: 'live' |
   const varFiles = await Promise.all((parsed.flags.get('var-file') ?? []).map(async (f) => JSON.parse(await readFile(f, 'utf8')) as object));
   const env = Object.fromEntries(Object.entries(io.env).filter((e): e is [string, string] => e[1] !== undefined));
   const live = mode === 'live' ? await liveCapabilities(text, io) : { context: {}, unchecked: [] };
-  return { check: checkTemplate(text, { vars, varFiles, env, ...live.context }), unchecked: live.unchecked };
+  return { check: checkTemplate(text, { vars, varFiles, env, ...live.context, ...(files ? { fileExists: folderFileExists(fileRoots(path, parsed)) } : {}) }), unchecked: live.unchecked };
+}
+
+/** The folders provisioners read files from: --attachments, then --inputs; else the template's folder. */
+function fileRoots(template: string, parsed: ParsedArgs): string[] {
+  const roots = [...(parsed.flags.get('attachments') ?? []), ...(parsed.flags.get('inputs') ?? [])].map((d) => resolve(d));
+  for (const root of roots) if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${root} is not a folder (--attachments and --inputs name folders)`);
+  return roots.length > 0 ? roots : [dirname(resolve(template))];
 }
 
 const cloudOf = (b: Record<string, unknown>): CloudKind | null => (b['type'] === 'ucloud-uhost' ? 'ucloud' : b['type'] === 'amazon-ebs' ? 'aws' : null);
@@ -312,7 +327,7 @@ function requireTemplate(parsed: ParsedArgs): string {
 }
 
 async function inspect(path: string, parsed: ParsedArgs, io: CliIo): Promise<number> {
-  const { check: result } = await check(path, parsed, io, 'offline');
+  const { check: result } = await check(path, parsed, io, 'offline', false);
   if (!result.template) {
     printIssues(result, io);
     return 1;
@@ -372,7 +387,7 @@ async function build(path: string, parsed: ParsedArgs, io: CliIo): Promise<numbe
       failFast: parsed.bools.has('fail-fast'),
       signal: controller.signal,
       reporter: { emit: (e: RunEvent) => formatter.format(e).forEach((l) => io.out(l)) },
-      files: folderFileSource(dirname(resolve(path))),
+      files: layeredFileSource(fileRoots(path, parsed).map(folderFileSource), folderFileSource(dirname(resolve(path)))),
       sshPortOverride: sshPort,
       // The sandbox cloud changes state in fractions of a second; real clouds want the default.
       ...(io.env['IMAGE_POLL_MS'] ? { timing: { pollMs: Number(io.env['IMAGE_POLL_MS']) } } : {}),

@@ -12,8 +12,9 @@ import { createCloudAccount } from './clouds/create-cloud-account';
 import { updateCloudAccount } from './clouds/update-cloud-account';
 import { uniqueViolation } from './unique-names';
 import { createUser } from './users/create-user';
+import { seedInputsOnly } from '@/server/testing/seed-template';
 
-const seed = readFileSync('db/seed-templates/rome-access.json', 'utf8');
+const seed = readFileSync('db/seed-templates/rome-access/template.json', 'utf8');
 
 /** 'ok', the AppError code, or the tRPC code (INTERNAL_SERVER_ERROR is what a 500 looks like). */
 function outcome(p: Promise<unknown>): Promise<string> {
@@ -38,7 +39,7 @@ describe(`names taken by concurrent requests (${TEST_DRIVER})`, () => {
   it('30 parallel template creates with one name: exactly 1 success and 29 NAME_TAKEN (CONFLICT), no 500', async () => {
     const api = createCaller({ db: t.database.db, actor: admin });
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => outcome(api.template.create({ name: 'edge-race', role: 'access', body: seed, message: `attempt ${i}` }))),
+      Array.from({ length: 30 }, (_, i) => outcome(api.template.create({ name: 'edge-race', role: 'access', body: seed, message: `attempt ${i}`, inputs: seedInputsOnly() }))),
     );
     expect(tally(results)).toEqual({ ok: 1, 'trpc:CONFLICT': 29 });
     const rows = await t.database.db.select().from(tables.templates).where(eq(tables.templates.name, 'edge-race'));
@@ -48,7 +49,7 @@ describe(`names taken by concurrent requests (${TEST_DRIVER})`, () => {
   it('the refusal from the constraint reads like the pre-check', async () => {
     const api = createCaller({ db: t.database.db, actor: admin });
     const errors = await Promise.all(
-      Array.from({ length: 10 }, () => api.template.create({ name: 'edge-race-2', role: 'access', body: seed }).then(() => null, (e: TRPCError) => e)),
+      Array.from({ length: 10 }, () => api.template.create({ name: 'edge-race-2', role: 'access', body: seed, inputs: seedInputsOnly() }).then(() => null, (e: TRPCError) => e)),
     );
     for (const e of errors.filter((x) => x !== null)) {
       expect(e.message).toBe('A template named "edge-race-2" already exists.');

@@ -2,6 +2,7 @@ import {
   ZCreateTemplateRequest,
   ZRestoreTemplateVersionRequest,
   ZSaveTemplateVersionRequest,
+  ZTemplateAttachmentsRequest,
   ZTemplateIdRequest,
   ZTemplateVersionRequest,
   ZUpdateTemplateRequest,
@@ -17,6 +18,7 @@ import {
 } from '@/server/services/templates/get-template';
 import { restoreTemplateVersion } from '@/server/services/templates/restore-template-version';
 import { saveTemplateVersion } from '@/server/services/templates/save-template-version';
+import { getTemplateVersionFiles } from '@/server/services/templates/template-attachments';
 import { updateTemplate } from '@/server/services/templates/update-template';
 import { validateTemplateBody } from '@/server/services/templates/write-template-version';
 
@@ -28,7 +30,11 @@ export const templateRouter = router({
     .input(ZTemplateVersionRequest)
     .query(({ ctx, input }) => getTemplateVersionOrThrow(ctx.db, input.templateId, input.version)),
   // The editor calls it as you type: the same check as a save (inventory facts, no cloud call).
-  validate: readProcedure.input(ZValidateTemplateRequest).query(({ ctx, input }) => validateTemplateBody(ctx.db, input.body)),
+  validate: readProcedure
+    .input(ZValidateTemplateRequest)
+    .query(({ ctx, input }) => validateTemplateBody(ctx.db, input.body, { attachments: input.attachments, inputs: input.inputs })),
+  // A version's attachments (path, size, sha256) and declared build inputs.
+  files: readProcedure.input(ZTemplateAttachmentsRequest).query(({ ctx, input }) => getTemplateVersionFiles(ctx.db, input.templateId, input.version)),
   create: templateWriteProcedure.input(ZCreateTemplateRequest).mutation(({ ctx, input }) => createTemplate(ctx.db, ctx.actor, input)),
   save: templateWriteProcedure
     .input(ZSaveTemplateVersionRequest)

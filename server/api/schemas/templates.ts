@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { safeString, ZUuid, ZVersion } from './common';
+import { MAX_ATTACHMENTS, MAX_BUILD_INPUTS, MAX_FILE_PATH_LENGTH, ZAttachmentList, ZBuildInputs } from './template-files';
 
 export const TEMPLATE_ROLES = ['access', 'forwarding', 'other'] as const;
 export const ZTemplateRole = z.enum(TEMPLATE_ROLES);
@@ -63,6 +64,8 @@ export const ZCreateTemplateRequest = z.object({
   body: ZTemplateBody,
   message: ZCommitMessage.default('Create template'),
   asDraft: z.boolean().default(false),
+  attachments: ZAttachmentList.default([]),
+  inputs: ZBuildInputs.default([]),
 });
 export type TCreateTemplateRequest = z.infer<typeof ZCreateTemplateRequest>;
 
@@ -73,6 +76,9 @@ export const ZSaveTemplateVersionRequest = z.object({
   body: ZTemplateBody,
   message: ZCommitMessage,
   asDraft: z.boolean().default(false),
+  // The version's attachment set and build inputs; left out, the base version's carry forward.
+  attachments: ZAttachmentList.optional(),
+  inputs: ZBuildInputs.optional(),
 });
 export type TSaveTemplateVersionRequest = z.infer<typeof ZSaveTemplateVersionRequest>;
 
@@ -94,7 +100,12 @@ export const ZTemplateIdRequest = z.object({ templateId: ZUuid });
 export const ZTemplateVersionRequest = z.object({ templateId: ZUuid, version: ZVersion });
 export const ZValidateTemplateRequest = z.object({
   body: safeString({ max: MAX_TEMPLATE_BODY_LENGTH, tooLong: 'The template is larger than 512 KiB' }),
+  // The draft's attachment paths and input patterns, as the editor holds them (possibly unsaved or
+  // half-typed: a pattern that is not valid simply provides no file).
+  attachments: z.array(safeString({ max: MAX_FILE_PATH_LENGTH })).max(MAX_ATTACHMENTS).default([]),
+  inputs: z.array(z.object({ pattern: safeString({ max: MAX_FILE_PATH_LENGTH }) })).max(MAX_BUILD_INPUTS).default([]),
 });
+export const ZTemplateAttachmentsRequest = z.object({ templateId: ZUuid, version: ZVersion });
 
 /**
  * Commit messages the console writes itself. They are stored in English (the API and the

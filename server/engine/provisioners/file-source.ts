@@ -1,7 +1,7 @@
 // Where `file` provisioners and shell `script(s)` read local files. A template names files by
 // relative paths inside the build's folder (its attachments and inputs); nothing here may hand
 // out a file of the server itself, whatever the path or a symlink in the folder says.
-import { constants } from 'node:fs';
+import { constants, realpathSync, statSync } from 'node:fs';
 import { mkdir, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileSource } from '../communicator/types';
@@ -126,5 +126,51 @@ export function memoryFileSource(files: Record<string, Buffer | string> = {}): M
     async write(file, content) {
       map.set(normalize(file), Buffer.from(content));
     },
+  };
+}
+
+/**
+ * Several folders read as one, first match wins (the CLI: the template's attachments, then the
+ * build's inputs). Writes (a download, the manifest) go to `writeTo`.
+ */
+export function layeredFileSource(layers: readonly FileSource[], writeTo: FileSource): FileSource {
+  return {
+    async read(file) {
+      checked(file);
+      let missing: FileSourceError | undefined;
+      for (const layer of layers) {
+        try {
+          return await layer.read(file);
+        } catch (err) {
+          // Only "not here" moves on to the next folder; a link out of a folder or a directory stops.
+          if (err instanceof FileSourceError && /does not exist|is not among/.test(err.message)) {
+            missing ??= err;
+            continue;
+          }
+          throw err;
+        }
+      }
+      throw missing ?? new FileSourceError(file, 'does not exist among the build\'s files');
+    },
+    write: (file, content) => writeTo.write(file, content),
+  };
+}
+
+/**
+ * Whether `file` is a regular file inside one of `roots` (synchronous: the template check's
+ * `fileExists`). A path the file sources would refuse, or a link out of its folder, is not there.
+ */
+export function folderFileExists(roots: readonly string[]): (file: string) => boolean {
+  return (file) => {
+    if (pathProblem(file)) return false;
+    return roots.some((root) => {
+      try {
+        const base = realpathSync(path.resolve(root));
+        const real = realpathSync(path.resolve(base, file));
+        return inside(base, real) && statSync(real).isFile();
+      } catch {
+        return false;
+      }
+    });
   };
 }

@@ -1,7 +1,7 @@
 // Provisioners against real sandbox hosts: the seed templates end to end, and each common option.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Bash, InMemoryFs } from 'just-bash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxCloud, type SandboxCloud } from '@/server/sandbox-cloud/server';
 import { waitHostRunning } from '@/server/testing/ssh-exec';
@@ -85,22 +85,13 @@ const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expecte
 
 // ---- the seed templates ---------------------------------------------------------------------
 
-const seed = (name: string) => readFileSync(fileURLToPath(new URL(`../../../db/seed-templates/${name}`, import.meta.url)), 'utf8');
-
-/** The release tarball the templates unpack: a binary and the systemd unit. */
-async function releaseTarball(service: string): Promise<Buffer> {
-  const bash = new Bash({ fs: new InMemoryFs(), cwd: '/' });
-  await bash.writeFile(`/build/share/systemd/${service}.service`, `[Unit]\nDescription=Rome ${service}\n\n[Service]\nExecStart=/opt/rome/bin/${service}\n\n[Install]\nWantedBy=multi-user.target\n`);
-  await bash.writeFile(`/build/bin/${service}`, '#!/bin/sh\necho rome\n');
-  const r = await bash.exec('tar -czf /release.tar.gz -C /build .');
-  if (r.exitCode !== 0) throw new Error(r.stderr);
-  return Buffer.from(await bash.fs.readFileBuffer('/release.tar.gz'));
-}
+const seedDir = (name: string) => fileURLToPath(new URL(`../../../db/seed-templates/${name}`, import.meta.url));
+const seed = (name: string) => readFileSync(join(seedDir(name), 'template.json'), 'utf8');
 
 describe('runProvisioners: the seed templates', () => {
   it.each([
-    { template: 'rome-access.json', role: 'access', build: 'ucloud-cn-bj2' },
-    { template: 'rome-forwarding.json', role: 'forwarding', build: 'aws-us-east-1' },
+    { template: 'rome-access', role: 'access', build: 'ucloud-cn-bj2' },
+    { template: 'rome-forwarding', role: 'forwarding', build: 'aws-us-east-1' },
   ])('$template ($build) runs to success and leaves /etc/rome/role', async ({ template, role, build }) => {
     const check = checkTemplate(seed(template));
     expect(check.issues).toEqual([]);
@@ -111,8 +102,9 @@ describe('runProvisioners: the seed templates', () => {
       buildName: resolved.name,
       buildType: resolved.type,
       files: memoryFileSource({
-        [`release/rome-${role}-2.3.1-linux-amd64.tar.gz`]: await releaseTarball(`rome-${role}`),
-        [`release/config/${role}.toml`]: `# rome-${role}\nlisten = "0.0.0.0:7000"\n`,
+        // The example's committed sample release (a build input) and config (an attachment).
+        [`release/rome-${role}-2.3.1-linux-amd64.tar.gz`]: readFileSync(join(seedDir(template), 'inputs', 'release', `rome-${role}-2.3.1-linux-amd64.tar.gz`)),
+        [`config/${role}.toml`]: readFileSync(join(seedDir(template), 'attachments', 'config', `${role}.toml`)),
       }),
     });
     await runProvisioners(comm, resolved.provisioners, ctx);
@@ -127,7 +119,7 @@ describe('runProvisioners: the seed templates', () => {
     const headers = lines(ctx.logged, 'info').filter((l) => l.startsWith('==> '));
     expect(headers).toEqual([
       `==> file provisioner 1/4: upload release/rome-${role}-2.3.1-linux-amd64.tar.gz => /tmp/rome-${role}.tar.gz`,
-      `==> file provisioner 2/4: upload release/config/${role}.toml => /tmp/rome-${role}.toml`,
+      `==> file provisioner 2/4: upload config/${role}.toml => /tmp/rome-${role}.toml`,
       `==> shell provisioner 3/4: inline script (${role === 'access' ? 11 : 12} lines)`,
       '==> shell provisioner 4/4: inline script (3 lines)',
     ]);

@@ -6,7 +6,7 @@ import type { TemplateCheckIssue as TemplateIssue } from './validate';
 import { inventory } from './__fixtures__/regions';
 
 const seed = (file: string): string =>
-  readFileSync(fileURLToPath(new URL(`../../../db/seed-templates/${file}`, import.meta.url)), 'utf8');
+  readFileSync(fileURLToPath(new URL(`../../../db/seed-templates/${file.replace(/\.json$/, '')}/template.json`, import.meta.url)), 'utf8');
 const now = new Date('2024-05-01T10:00:00Z');
 const json = (v: unknown): string => JSON.stringify(v, null, 2);
 

@@ -507,8 +507,8 @@ function missingFile(ctx: CheckTemplateContext, ref: ComponentRef, rel: JsonPath
   return [{
     code: 'FILE_NOT_FOUND',
     path: [...ref.path, ...rel],
-    message: `${ref.label}: "${field}" names "${file}", which is neither an attachment of the template nor an input of the build.`,
-    hint: 'Attach the file to the template, add it to the build\'s inputs, or fix the path.',
+    message: `${ref.label}: "${field}" names "${file}", which is not among the template's attachments and not declared as a build input.`,
+    hint: 'Attach the file (Attachments panel), declare a build input whose pattern matches it, or fix the path.',
     params: { label: ref.label, type: ref.type, field, file },
   }];
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listTemplateBuilders } from './template-builders';
 
-const seed = (file: string): string => readFileSync(fileURLToPath(new URL(`../../../db/seed-templates/${file}`, import.meta.url)), 'utf8');
+const seed = (file: string): string => readFileSync(fileURLToPath(new URL(`../../../db/seed-templates/${file.replace(/\.json$/, '')}/template.json`, import.meta.url)), 'utf8');
 
 describe('listTemplateBuilders', () => {
   it('lists the seeded access template: cloud, region, zone, host type and base image per builder', () => {

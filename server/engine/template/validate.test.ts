@@ -12,7 +12,7 @@ import {
 const validateTemplateText = (text: string) => checkTemplate(text, { upTo: 'structure' }) as { ok: boolean; issues: TemplateIssue[] };
 
 const seed = (file: string): string =>
-  readFileSync(fileURLToPath(new URL(`../../../db/seed-templates/${file}`, import.meta.url)), 'utf8');
+  readFileSync(fileURLToPath(new URL(`../../../db/seed-templates/${file.replace(/\.json$/, '')}/template.json`, import.meta.url)), 'utf8');
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2);
 

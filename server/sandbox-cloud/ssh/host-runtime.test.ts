@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bash, InMemoryFs } from 'just-bash';
+import { InMemoryFs } from 'just-bash';
 import ssh2, { type AuthContext, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { restoreFs, seedFiles, snapshotFs } from '../world/rootfs';
@@ -295,23 +295,15 @@ describe('SshHostRuntime: the example templates', () => {
     environment_vars?: string[];
     execute_command?: string;
   }
-  const load = (name: string) => JSON.parse(readFileSync(join(templateDir, name), 'utf8')) as { provisioners: Provisioner[]; variables: Record<string, string> };
+  const load = (name: string) => JSON.parse(readFileSync(join(templateDir, name.replace(/\.json$/, ''), 'template.json'), 'utf8')) as { provisioners: Provisioner[]; variables: Record<string, string> };
 
-  /** The release tarball the file provisioner uploads: a binary and the systemd unit. */
-  async function releaseTarball(service: string): Promise<Buffer> {
-    const bash = new Bash({ fs: new InMemoryFs(), cwd: '/' });
-    const unit = `[Unit]\nDescription=Rome ${service}\n\n[Service]\nExecStart=/opt/rome/bin/${service}\n\n[Install]\nWantedBy=multi-user.target\n`;
-    await bash.writeFile(`/build/share/systemd/${service}.service`, unit);
-    await bash.writeFile(`/build/bin/${service}`, '#!/bin/sh\necho rome\n');
-    const r = await bash.exec('tar -czf /release.tar.gz -C /build .');
-    expect(r.exitCode).toBe(0);
-    return Buffer.from(await bash.fs.readFileBuffer('/release.tar.gz'));
-  }
-
-  async function uploads(template: { provisioners: Provisioner[] }, service: string) {
+  /** What the file provisioners upload: the example's committed sample release (an input) and config (an attachment). */
+  async function uploads(template: { provisioners: Provisioner[]; variables: Record<string, string> }, service: string) {
     const out: { destination: string; data: Buffer }[] = [];
     for (const p of template.provisioners.filter((x) => x.type === 'file')) {
-      out.push({ destination: p.destination!, data: p.source!.endsWith('.tar.gz') ? await releaseTarball(service) : Buffer.from(`# ${service} config\nlisten = "0.0.0.0:7000"\n`) });
+      const source = p.source!.replace('{{user `release_dir`}}', template.variables['release_dir']!).replace('{{user `service_version`}}', template.variables['service_version']!);
+      const file = source.endsWith('.tar.gz') ? join(templateDir, service, 'inputs', source) : join(templateDir, service, 'attachments', source);
+      out.push({ destination: p.destination!, data: readFileSync(file) });
     }
     return out;
   }

@@ -1,6 +1,7 @@
 import { and, desc, eq, max } from 'drizzle-orm';
 import { tables, type Db, type DbOrTx } from '@/db';
 import { AppError } from '@/server/lib/errors';
+import { getTemplateVersionFiles } from './template-attachments';
 import { versionColumns } from './template-dto';
 
 export async function getTemplateOrThrow(db: DbOrTx, templateId: string) {
@@ -29,6 +30,7 @@ export async function getTemplateWithLatest(db: Db, templateId: string) {
     .select({ at: max(tables.inventorySyncs.finishedAt) })
     .from(tables.inventorySyncs)
     .where(eq(tables.inventorySyncs.status, 'succeeded'));
+  const files = await getTemplateVersionFiles(db, templateId, template.latestVersion);
   return {
     id: template.id,
     name: template.name,
@@ -37,7 +39,7 @@ export async function getTemplateWithLatest(db: Db, templateId: string) {
     latestVersion: template.latestVersion,
     createdAt: template.createdAt,
     updatedAt: template.updatedAt,
-    latest,
+    latest: { ...latest, ...files },
     inventorySyncedAt: synced?.at ?? null,
   };
 }

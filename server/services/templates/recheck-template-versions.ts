@@ -6,6 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import { logger } from '@/server/lib/logger';
+import { attachmentsOfVersionId } from './template-attachments';
 import { validateTemplateBody } from './write-template-version';
 
 export interface RecheckSummary {
@@ -20,12 +21,14 @@ const codesOf = (issues: { code: string; path: string }[]): string => issues.map
 export async function recheckLatestTemplateVersions(db: Db, now = new Date()): Promise<RecheckSummary> {
   const { templates: t, templateVersions: v } = tables;
   const rows = await db
-    .select({ id: v.id, template: t.name, version: v.version, body: v.body, valid: v.valid, issues: v.issues })
+    .select({ id: v.id, template: t.name, version: v.version, body: v.body, inputs: v.inputs, valid: v.valid, issues: v.issues })
     .from(t)
     .innerJoin(v, and(eq(v.templateId, t.id), eq(v.version, t.latestVersion)));
   const summary: RecheckSummary = { checked: 0, changed: 0, becameInvalid: 0 };
   for (const row of rows) {
-    const check = await validateTemplateBody(db, row.body);
+    // The version's own files: a provisioner reading an attachment or a build input stays valid.
+    const attachments = (await attachmentsOfVersionId(db, row.id)).map((a) => a.path);
+    const check = await validateTemplateBody(db, row.body, { attachments, inputs: row.inputs });
     await db.update(v).set({ valid: check.ok, issues: check.issues, checkedAt: now }).where(eq(v.id, row.id));
     summary.checked += 1;
     if (check.ok !== row.valid || codesOf(check.issues) !== codesOf(row.issues)) {

@@ -24,9 +24,10 @@ import { syncAccountInventory } from '../clouds/sync-account-inventory';
 import { createTemplate } from './create-template';
 import { saveTemplateVersion } from './save-template-version';
 import { buildTemplateCheckContext } from './template-check-context';
+import { seedInputsOnly } from '@/server/testing/seed-template';
 
 type Json = Record<string, unknown> & { builders: Record<string, unknown>[] };
-const seedText = (name: string) => readFileSync(`db/seed-templates/${name}.json`, 'utf8');
+const seedText = (name: string) => readFileSync(`db/seed-templates/${name}/template.json`, 'utf8');
 const access = () => JSON.parse(seedText('rome-access')) as Json;
 /** The seeded access template with its UCloud (0) or AWS (1) builder changed. */
 function patched(index: 0 | 1, patch: Record<string, unknown>): string {
@@ -113,21 +114,21 @@ describe('the template check on the synced inventory', () => {
   it('before any sync, the seeded examples save valid, each builder warned that its region was not synced', async () => {
     const caller = createCaller({ db: t.database.db, actor: builder });
     for (const name of ['rome-access', 'rome-forwarding']) {
-      const res = await caller.template.validate({ body: seedText(name) });
+      const res = await caller.template.validate({ body: seedText(name), inputs: seedInputsOnly(name as 'rome-access') });
       expect(res.ok, name).toBe(true);
       expect(res.issues.map((i) => [i.code, i.path, i.severity]), name).toEqual([
         ['REGION_NOT_SYNCED', '$.builders[0].region', 'warning'],
         ['REGION_NOT_SYNCED', '$.builders[1].region', 'warning'],
       ]);
     }
-    const created = await createTemplate(t.database.db, builder, { name: 'before-sync', role: 'access', description: '', body: seedText('rome-access'), message: 'first', asDraft: false });
+    const created = await createTemplate(t.database.db, builder, { name: 'before-sync', role: 'access', description: '', body: seedText('rome-access'), message: 'first', asDraft: false, inputs: seedInputsOnly() });
     expect(created.valid).toBe(true);
     // cloud_ssd in cn-gd: nobody can tell before the first sync, so it is stored valid with warnings.
     const gd = await createTemplate(t.database.db, builder, { name: 'before-sync-gd', role: 'access', description: '', body: cases[0]!.body, message: 'first', asDraft: false });
     expect(gd.valid).toBe(true);
     expect((await storedLatest('before-sync-gd')).issues.map((i) => i.code)).toEqual(['REGION_NOT_SYNCED', 'REGION_NOT_SYNCED']);
     // Unknown until synced: cn-nowhere is a warning too, not "valid without a word".
-    const nowhere = await caller.template.validate({ body: patched(0, { region: 'cn-nowhere' }) });
+    const nowhere = await caller.template.validate({ body: patched(0, { region: 'cn-nowhere' }), inputs: seedInputsOnly() });
     expect(nowhere.issues.find((i) => i.path === '$.builders[0].region')?.code).toBe('REGION_NOT_SYNCED');
   });
 
@@ -149,15 +150,15 @@ describe('the template check on the synced inventory', () => {
 
     const caller = createCaller({ db: t.database.db, actor: builder });
     for (const seed of ['rome-access', 'rome-forwarding']) {
-      const res = await caller.template.validate({ body: seedText(seed) });
+      const res = await caller.template.validate({ body: seedText(seed), inputs: seedInputsOnly(seed as 'rome-access') });
       expect(res.issues, seed).toEqual([]);
       expect(res.ok, seed).toBe(true);
     }
-    const base = await createTemplate(t.database.db, builder, { name: 'access-check', role: 'access', description: '', body: seedText('rome-access'), message: 'first', asDraft: false });
+    const base = await createTemplate(t.database.db, builder, { name: 'access-check', role: 'access', description: '', body: seedText('rome-access'), message: 'first', asDraft: false, inputs: seedInputsOnly() });
     expect(base.valid).toBe(true);
 
     for (const [n, c] of cases.entries()) {
-      const res = await caller.template.validate({ body: c.body });
+      const res = await caller.template.validate({ body: c.body, inputs: seedInputsOnly() });
       expect(res.ok, c.name).toBe(false);
       const hit = res.issues.find((i) => i.code === c.code);
       expect(hit, `${c.name}: ${JSON.stringify(res.issues.map((i) => [i.code, i.path]))}`).toBeDefined();
@@ -166,12 +167,12 @@ describe('the template check on the synced inventory', () => {
       expect(hit!.column, c.name).toBeGreaterThan(0);
       expectTranslatable(res.issues);
 
-      const refused = await appError(createTemplate(t.database.db, builder, { name: `bad-${n}`, role: 'access', description: '', body: c.body, message: 'x', asDraft: false }));
+      const refused = await appError(createTemplate(t.database.db, builder, { name: `bad-${n}`, role: 'access', description: '', body: c.body, message: 'x', asDraft: false, inputs: seedInputsOnly() }));
       expect(refused.code, c.name).toBe('TEMPLATE_INVALID');
-      const saveRefused = await appError(saveTemplateVersion(t.database.db, builder, { templateId: base.id, baseVersion: 1, body: c.body, message: 'x', asDraft: false }));
+      const saveRefused = await appError(saveTemplateVersion(t.database.db, builder, { templateId: base.id, baseVersion: 1, body: c.body, message: 'x', asDraft: false, inputs: seedInputsOnly() }));
       expect(saveRefused.code, c.name).toBe('TEMPLATE_INVALID');
 
-      const draft = await createTemplate(t.database.db, builder, { name: `draft-${n}`, role: 'access', description: '', body: c.body, message: 'draft', asDraft: true });
+      const draft = await createTemplate(t.database.db, builder, { name: `draft-${n}`, role: 'access', description: '', body: c.body, message: 'draft', asDraft: true, inputs: seedInputsOnly() });
       expect(draft.valid, c.name).toBe(false);
       const stored = await caller.template.version({ templateId: draft.id, version: 1 });
       expect(stored.valid, c.name).toBe(false);
@@ -181,7 +182,7 @@ describe('the template check on the synced inventory', () => {
 
   it('a region listed but never synced gets the warning on its builder and stays valid', async () => {
     const caller = createCaller({ db: t.database.db, actor: builder });
-    const res = await caller.template.validate({ body: patched(0, { region: 'sg', availability_zone: 'sg-02', source_image_id: 'uimage-anything' }) });
+    const res = await caller.template.validate({ body: patched(0, { region: 'sg', availability_zone: 'sg-02', source_image_id: 'uimage-anything' }), inputs: seedInputsOnly() });
     const warning = res.issues.find((i) => i.code === 'REGION_NOT_SYNCED');
     expect(warning?.path).toBe('$.builders[0].region');
     expect(warning?.severity).toBe('warning');
@@ -195,7 +196,7 @@ describe('the template check on the synced inventory', () => {
     const where = and(eq(tables.baseImages.cloud, 'ucloud'), eq(tables.baseImages.region, 'cn-bj2'), eq(tables.baseImages.imageId, 'uimage-vmy3ld'));
     await t.database.db.update(tables.baseImages).set({ status: 'removed', removedAt: new Date() }).where(where);
     try {
-      const res = await caller.template.validate({ body: seedText('rome-access') });
+      const res = await caller.template.validate({ body: seedText('rome-access'), inputs: seedInputsOnly() });
       expect(res.ok).toBe(false);
       expect(res.issues.map((i) => [i.code, i.path])).toEqual([['IMAGE_REMOVED', '$.builders[0].source_image_id']]);
       expectTranslatable(res.issues);

@@ -12,8 +12,9 @@ import { findTemplateVersions, getTemplateVersionOrThrow, getTemplateWithLatest 
 import { restoreTemplateVersion } from './restore-template-version';
 import { saveTemplateVersion } from './save-template-version';
 import { updateTemplate } from './update-template';
+import { seedInputsOnly } from '@/server/testing/seed-template';
 
-const seed = readFileSync('db/seed-templates/rome-access.json', 'utf8');
+const seed = readFileSync('db/seed-templates/rome-access/template.json', 'utf8');
 const withVersion = (v: string) => seed.replace(/"service_version": "[^"]*"/, `"service_version": "${v}"`);
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
@@ -43,6 +44,7 @@ describe('versioned templates', () => {
       role: 'access',
       description: 'test',
       body: seed,
+      inputs: seedInputsOnly(),
       message: 'first',
       asDraft: false,
     });
@@ -55,7 +57,7 @@ describe('versioned templates', () => {
 
   it('refuses a second template with the same name', async () => {
     const err = await appError(
-      createTemplate(t.database.db, alice, { name: 'edge-access', role: 'other', description: '', body: seed, message: 'x', asDraft: false }),
+      createTemplate(t.database.db, alice, { name: 'edge-access', role: 'other', description: '', body: seed, message: 'x', asDraft: false, inputs: seedInputsOnly() }),
     );
     expect(err.code).toBe('NAME_TAKEN');
   });

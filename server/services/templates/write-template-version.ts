@@ -3,22 +3,31 @@ import { tables, type DbOrTx, type Tx } from '@/db';
 import { checkTemplate } from '@/server/engine/template/check-template';
 import { AppError } from '@/server/lib/errors';
 import type { Actor } from '@/server/lib/permissions';
+import type { TAttachment, TAttachmentRef, TBuildInput } from '@/server/api/schemas/template-files';
 import { buildTemplateCheckContext } from './template-check-context';
 import { getTemplateOrThrow, getTemplateVersionOrThrow } from './get-template';
+import { attachmentChanges, attachmentsOfVersionId, resolveAttachments, sameFiles, templateFileExists, writeVersionAttachments } from './template-attachments';
+
+/** The files a version's provisioners may read: its attachments' paths and its build inputs' patterns. */
+export interface TemplateFiles {
+  attachments: readonly string[];
+  inputs: readonly { pattern: string }[];
+}
 
 /**
  * The one check of a template in the console: every level checkTemplate knows, with the region
  * facts from the synced inventory (template-check-context.ts). Warnings (a region not synced yet)
  * are stored but keep the version valid.
  */
-export async function validateTemplateBody(db: DbOrTx, body: string) {
-  const check = checkTemplate(body, await buildTemplateCheckContext(db, body));
+export async function validateTemplateBody(db: DbOrTx, body: string, files: TemplateFiles) {
+  // A provisioner's file must be attached or declared as a build input: the console checks it always.
+  const check = checkTemplate(body, { ...(await buildTemplateCheckContext(db, body)), fileExists: templateFileExists(files.attachments, files.inputs) });
   return { ok: check.ok, issues: check.issues };
 }
 
 /** Validates a body; an invalid one is refused unless the author explicitly saves a draft. */
-export async function checkTemplateBody(db: DbOrTx, body: string, asDraft: boolean) {
-  const validation = await validateTemplateBody(db, body);
+export async function checkTemplateBody(db: DbOrTx, body: string, asDraft: boolean, files: TemplateFiles) {
+  const validation = await validateTemplateBody(db, body, files);
   if (!validation.ok && !asDraft) {
     const first = validation.issues.find((i) => i.severity !== 'warning')!;
     const errors = validation.issues.filter((i) => i.severity !== 'warning').length;
@@ -38,9 +47,22 @@ export async function checkTemplateBody(db: DbOrTx, body: string, asDraft: boole
 export async function appendTemplateVersion(
   tx: Tx,
   actor: Actor,
-  input: { templateId: string; baseVersion: number; body: string; message: string; asDraft: boolean },
+  input: {
+    templateId: string;
+    baseVersion: number;
+    body: string;
+    message: string;
+    asDraft: boolean;
+    /** The new version's attachment set; undefined: the base version's carries forward. */
+    attachments?: readonly TAttachmentRef[];
+    /** The new version's build inputs; undefined: the base version's carry forward. */
+    inputs?: readonly TBuildInput[];
+  },
 ) {
-  const validation = await checkTemplateBody(tx, input.body, input.asDraft);
+  const previousFiles = await versionFiles(tx, input.templateId, input.baseVersion);
+  const attachments = input.attachments ? await resolveAttachments(tx, input.attachments) : previousFiles?.attachments ?? [];
+  const inputs = input.inputs ? [...input.inputs] : previousFiles?.inputs ?? [];
+  const validation = await checkTemplateBody(tx, input.body, input.asDraft, { attachments: attachments.map((a) => a.path), inputs });
   const next = input.baseVersion + 1;
   const moved = await tx
     .update(tables.templates)
@@ -66,11 +88,12 @@ export async function appendTemplateVersion(
   }
 
   const previous = await getTemplateVersionOrThrow(tx, input.templateId, input.baseVersion);
-  if (previous.body === input.body) {
+  const before = previousFiles ?? { attachments: [], inputs: [] };
+  if (previous.body === input.body && sameFiles(before, { attachments, inputs })) {
     throw new AppError('NO_CHANGES', { userMessage: `Nothing changed since version ${input.baseVersion}.` });
   }
 
-  await tx.insert(tables.templateVersions).values({
+  const [row] = await tx.insert(tables.templateVersions).values({
     templateId: input.templateId,
     version: next,
     body: input.body,
@@ -79,6 +102,15 @@ export async function appendTemplateVersion(
     parentVersion: input.baseVersion,
     valid: validation.ok,
     issues: validation.issues,
-  });
-  return { version: next, valid: validation.ok, issues: validation.issues };
+    inputs,
+  }).returning({ id: tables.templateVersions.id });
+  await writeVersionAttachments(tx, row!.id, attachments);
+  return { version: next, valid: validation.ok, issues: validation.issues, attachmentChanges: attachmentChanges(before.attachments, attachments), inputs };
+}
+
+/** A version's attachments and inputs (null when the version does not exist). */
+async function versionFiles(tx: DbOrTx, templateId: string, version: number): Promise<{ attachments: TAttachment[]; inputs: TBuildInput[] } | null> {
+  const v = tables.templateVersions;
+  const [row] = await tx.select({ id: v.id, inputs: v.inputs }).from(v).where(and(eq(v.templateId, templateId), eq(v.version, version)));
+  return row ? { attachments: await attachmentsOfVersionId(tx, row.id), inputs: row.inputs } : null;
 }

@@ -1,8 +1,7 @@
 // Test support for builds against the sandbox cloud (used by *.test.ts only). It speaks to the
 // sandbox over HTTP like any vendor; the tests themselves start it.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Bash, InMemoryFs } from 'just-bash';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { createProvider } from '@/server/clouds';
 import type { CloudCredentials, CloudKind } from '@/server/clouds/provider';
 import { retry, sleep } from '@/server/lib/retry';
@@ -23,7 +22,7 @@ export function sandboxCredentials(url: string): Record<CloudKind, CloudCredenti
 export type TemplateJson = Record<string, unknown> & { builders: Record<string, unknown>[] };
 
 export function loadSeed(name: 'rome-access' | 'rome-forwarding'): TemplateJson {
-  return JSON.parse(readFileSync(join(SEED_DIR, `${name}.json`), 'utf8')) as TemplateJson;
+  return JSON.parse(readFileSync(join(SEED_DIR, name, 'template.json'), 'utf8')) as TemplateJson;
 }
 
 /** A copy of the template with builder options patched per builder type. */
@@ -37,18 +36,22 @@ export function resolve(t: TemplateJson): ResolvedTemplate {
   return check.template;
 }
 
-/** The release tarball and config the seed templates' file provisioners upload. */
-export async function seedFiles(service: 'access' | 'forwarding', version = '2.3.1'): Promise<MemoryFileSource> {
-  const bash = new Bash({ fs: new InMemoryFs(), cwd: '/' });
-  await bash.writeFile(`/build/share/systemd/rome-${service}.service`, `[Unit]\nDescription=Rome ${service}\n\n[Service]\nExecStart=/opt/rome/bin/rome-${service}\n\n[Install]\nWantedBy=multi-user.target\n`);
-  await bash.writeFile(`/build/bin/rome-${service}`, '#!/bin/sh\necho rome\n');
-  const r = await bash.exec('tar -czf /release.tar.gz -C /build .');
-  if (r.exitCode !== 0) throw new Error(`tar failed: ${r.stderr}`);
-  const tarball = Buffer.from(await bash.fs.readFileBuffer('/release.tar.gz'));
-  return memoryFileSource({
-    [`release/rome-${service}-${version}-linux-amd64.tar.gz`]: tarball,
-    [`release/config/${service}.toml`]: `# ${service}\nlisten = "0.0.0.0:7000"\n`,
-  });
+/** Every file under `dir`, by "/"-separated path relative to it. */
+function filesUnder(dir: string): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out[relative(dir, join(e.parentPath, e.name)).split(sep).join('/')] = readFileSync(join(e.parentPath, e.name));
+  }
+  return out;
+}
+
+/**
+ * The files a seed template's provisioners read, as the committed example ships them: its
+ * attachments (config/<service>.toml) and its sample build input (release/rome-<service>-2.3.1-…).
+ */
+export async function seedFiles(service: 'access' | 'forwarding'): Promise<MemoryFileSource> {
+  const dir = join(SEED_DIR, `rome-${service}`);
+  return memoryFileSource({ ...filesUnder(join(dir, 'attachments')), ...filesUnder(join(dir, 'inputs')) });
 }
 
 export interface SandboxResource {

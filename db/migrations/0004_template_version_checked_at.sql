@@ -1,1 +1,0 @@
-ALTER TABLE "template_versions" ADD COLUMN "checked_at" timestamp with time zone DEFAULT now() NOT NULL;
