@@ -3,6 +3,7 @@
 // template list's clouds/regions and "newer base image available". Real inventory syncs against
 // the sandbox cloud where the test is about what a sync produces; inserted rows where it is
 // about the query (release lines, architectures, removed images).
+import { seedInputsOnly } from '@/server/testing/seed-template';
 import { readFileSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
@@ -21,7 +22,7 @@ import { createTemplate } from './create-template';
 import { findNewerBaseImages } from './find-newer-base-images';
 
 type Json = Record<string, unknown> & { builders: Record<string, unknown>[] };
-const seedText = (name: string) => readFileSync(`db/seed-templates/${name}.json`, 'utf8');
+const seedText = (name: string) => readFileSync(`db/seed-templates/${name}/template.json`, 'utf8');
 function patched(index: 0 | 1, patch: Record<string, unknown>): string {
   const t = JSON.parse(seedText('rome-access')) as Json;
   t.builders[index] = { ...t.builders[index], ...patch };
@@ -79,7 +80,7 @@ describe('base images in templates', () => {
       // What the picker marks is what the check refuses, and the reverse.
       const bad = intel[0]!;
       const good = res.rows.find((r) => r.fit.ok && r.osFamily === 'Ubuntu')!;
-      const check = (imageId: string) => caller.template.validate({ body: patched(0, { region: 'hk', availability_zone: 'hk-02', source_image_id: imageId }) });
+      const check = (imageId: string) => caller.template.validate({ body: patched(0, { region: 'hk', availability_zone: 'hk-02', source_image_id: imageId }), inputs: seedInputsOnly() });
       expect((await check(bad.imageId)).issues.map((i) => i.code)).toContain('IMAGE_HOST_TYPE_MISMATCH');
       expect((await check(good.imageId)).issues).toEqual([]);
     });
@@ -193,8 +194,8 @@ describe('base images in templates', () => {
       const hkUbuntu = (await caller.catalog.imageChoices({ cloud: 'ucloud', region: 'hk', osFamily: 'Ubuntu', osVersion: '22.04', limit: 100 })).rows;
       const [newest, older] = hkUbuntu;
       expect(newest && older).toBeTruthy();
-      await createTemplate(db, builder, { name: 'list-seeded', role: 'access', description: '', body: seedText('rome-access'), message: 'seed', asDraft: false });
-      await createTemplate(db, builder, { name: 'list-old-hk', role: 'access', description: '', body: patched(0, { region: 'hk', availability_zone: 'hk-02', source_image_id: older!.imageId }), message: 'old', asDraft: false });
+      await createTemplate(db, builder, { name: 'list-seeded', role: 'access', description: '', body: seedText('rome-access'), message: 'seed', asDraft: false, inputs: seedInputsOnly() });
+      await createTemplate(db, builder, { name: 'list-old-hk', role: 'access', description: '', body: patched(0, { region: 'hk', availability_zone: 'hk-02', source_image_id: older!.imageId }), message: 'old', asDraft: false, inputs: seedInputsOnly() });
       await createTemplate(db, builder, { name: 'list-broken', role: 'access', description: '', body: '{ "builders": [ { "type": "amazon-ebs", "region": "sa-east-1", "source_ami": "ami-x" ', message: 'wip', asDraft: true });
 
       const list = await caller.template.list();

@@ -24,9 +24,12 @@ import { syncAccountInventory } from '../clouds/sync-account-inventory';
 import { createTemplate } from './create-template';
 import { saveTemplateVersion } from './save-template-version';
 import { buildTemplateCheckContext } from './template-check-context';
+import { folderFileExists } from '@/server/engine/provisioners/file-source';
 import { seedInputsOnly } from '@/server/testing/seed-template';
+import { readSeedTemplate } from '@/server/services/demo/seed-templates';
 
 type Json = Record<string, unknown> & { builders: Record<string, unknown>[] };
+type Seed = 'rome-access' | 'rome-forwarding';
 const seedText = (name: string) => readFileSync(`db/seed-templates/${name}/template.json`, 'utf8');
 const access = () => JSON.parse(seedText('rome-access')) as Json;
 /** The seeded access template with its UCloud (0) or AWS (1) builder changed. */
@@ -124,7 +127,7 @@ describe('the template check on the synced inventory', () => {
     const created = await createTemplate(t.database.db, builder, { name: 'before-sync', role: 'access', description: '', body: seedText('rome-access'), message: 'first', asDraft: false, inputs: seedInputsOnly() });
     expect(created.valid).toBe(true);
     // cloud_ssd in cn-gd: nobody can tell before the first sync, so it is stored valid with warnings.
-    const gd = await createTemplate(t.database.db, builder, { name: 'before-sync-gd', role: 'access', description: '', body: cases[0]!.body, message: 'first', asDraft: false });
+    const gd = await createTemplate(t.database.db, builder, { name: 'before-sync-gd', role: 'access', description: '', body: cases[0]!.body, message: 'first', asDraft: false, inputs: seedInputsOnly() });
     expect(gd.valid).toBe(true);
     expect((await storedLatest('before-sync-gd')).issues.map((i) => i.code)).toEqual(['REGION_NOT_SYNCED', 'REGION_NOT_SYNCED']);
     // Unknown until synced: cn-nowhere is a warning too, not "valid without a word".
@@ -237,11 +240,15 @@ describe('the template check on the synced inventory', () => {
       return JSON.stringify(t, null, 2);
     };
     const text = JSON.stringify(seed, null, 2);
-    /** [name, body, the code it must contain ('' = none: valid)]. */
-    const corpus: [string, string, string][] = [
+    /** [name, body, the code it must contain ('' = none: valid), the example whose files it has]. */
+    const corpus: [string, string, string, Seed?][] = [
       ...cases.map((c): [string, string, string] => [c.name, c.body, c.code]),
       ['seed rome-access', seedText('rome-access'), ''],
-      ['seed rome-forwarding', seedText('rome-forwarding'), ''],
+      ['seed rome-forwarding', seedText('rome-forwarding'), '', 'rome-forwarding'],
+      ['the other example\'s files', seedText('rome-access'), 'FILE_NOT_FOUND', 'rome-forwarding'],
+      ['a script neither attached nor an input', withSeed((t) => { (t as Record<string, unknown>)['provisioners'] = [{ type: 'shell', script: 'scripts/harden.sh' }]; }), 'FILE_NOT_FOUND'],
+      ['an attached config read by a file provisioner', withSeed((t) => { (t as Record<string, unknown>)['provisioners'] = [{ type: 'file', source: 'config/access.toml', destination: '/tmp/a.toml' }]; }), ''],
+      ['a release version no input pattern declares', withSeed((t) => { (t as Record<string, unknown>)['provisioners'] = [{ type: 'file', source: 'release/rome-access-2.3.1-linux-arm64.tar.gz', destination: '/tmp/r.tgz' }]; }), 'FILE_NOT_FOUND'],
       ['cloud_ssd in cn-gd set by default', withSeed((t) => { t.builders[0] = { ...t.builders[0], region: 'cn-gd', availability_zone: 'cn-gd-02', source_image_id: cases[0]!.body.match(/"source_image_id": "([^"]+)"/)?.[1], boot_disk_type: undefined }; }), 'BOOT_DISK_TYPE_UNAVAILABLE'],
       ['local_ssd in cn-gd is fine', patched(0, { region: 'cn-gd', availability_zone: 'cn-gd-02', source_image_id: cases[0]!.body.match(/"source_image_id": "([^"]+)"/)?.[1], boot_disk_type: 'local_ssd' }), ''],
       ['UCloud zone of another region', patched(0, { availability_zone: 'cn-gd-02' }), 'ZONE_UNKNOWN'],
@@ -282,11 +289,18 @@ describe('the template check on the synced inventory', () => {
 
     const caller = createCaller({ db: t.database.db, actor: builder });
     const errors: string[] = [];
-    for (const [name, body, code] of corpus) {
-      const editor = await caller.template.validate({ body });
+    // The same files on both paths: the console gets the example's attachments and declared
+    // inputs, the CLI reads its folders (`--attachments …/attachments --inputs …/inputs`).
+    const files = {
+      'rome-access': await readSeedTemplate('rome-access'),
+      'rome-forwarding': await readSeedTemplate('rome-forwarding'),
+    };
+    const folders = (seed: Seed) => [`db/seed-templates/${seed}/attachments`, `db/seed-templates/${seed}/inputs`];
+    for (const [name, body, code, seed = 'rome-access'] of corpus) {
+      const editor = await caller.template.validate({ body, attachments: [...files[seed].attachments.keys()], inputs: files[seed].inputs });
       const live = await liveCapabilities(body, { out: () => {}, err: (l) => errors.push(`${name}: ${l}`), env });
       expect(live.unchecked.filter((r) => r !== 'ucloud region cn-nowhere' && r !== 'aws region ap-mars-1'), name).toEqual([]);
-      const cli = checkTemplate(body, { env: {}, ...live.context });
+      const cli = checkTemplate(body, { env: {}, ...live.context, fileExists: folderFileExists(folders(seed)) });
       const codes = (issues: { code: string; path: string }[]) => issues.map((i) => `${i.code} ${i.path}`).sort();
       expect(codes(editor.issues), name).toEqual(codes(cli.issues));
       expect(editor.ok, name).toBe(cli.ok);
@@ -295,7 +309,7 @@ describe('the template check on the synced inventory', () => {
       expectTranslatable(editor.issues);
     }
     // The independent builders both got their issue (no cascade across builders).
-    const both = await caller.template.validate({ body: corpus.find(([n]) => n === 'a UCloud problem and an independent AWS one')![1] });
+    const both = await caller.template.validate({ body: corpus.find(([n]) => n === 'a UCloud problem and an independent AWS one')![1], inputs: seedInputsOnly() });
     expect(both.issues.map((i) => i.path)).toEqual(['$.builders[0].availability_zone', '$.builders[1].availability_zone']);
     expect(errors.filter((e) => !e.includes('cn-nowhere') && !e.includes('ap-mars-1'))).toEqual([]);
   });
@@ -309,7 +323,7 @@ describe('the template check on the synced inventory', () => {
     expect(old, 'an Intel-only Ubuntu 18.04 image in hk').toBeDefined();
     const body = patched(0, { region: 'hk', availability_zone: 'hk-02', source_image_id: old.id });
     const caller = createCaller({ db: t.database.db, actor: builder });
-    const editor = (await caller.template.validate({ body })).issues.find((i) => i.code === 'IMAGE_HOST_TYPE_MISMATCH')!;
+    const editor = (await caller.template.validate({ body, inputs: seedInputsOnly() })).issues.find((i) => i.code === 'IMAGE_HOST_TYPE_MISMATCH')!;
     const live = await liveCapabilities(body, { out: () => {}, err: () => {}, env });
     const cli = checkTemplate(body, { env: {}, ...live.context }).issues.find((i) => i.code === 'IMAGE_HOST_TYPE_MISMATCH')!;
     const suggested = String(editor.params['suggestedImage']);
