@@ -4,8 +4,8 @@ import { useTranslations } from 'next-intl';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/field';
 import {
-  MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_BUILD_INPUTS, ZBuildInput, filePathProblem,
-  type TAttachment, type TBuildInput, type TUploadedBlob,
+  MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_BUILD_INPUTS, ZBuildInput, ZBuildInputName, filePathReason,
+  type FilePathReason, type TAttachment, type TBuildInput, type TUploadedBlob,
 } from '@/server/api/schemas/template-files';
 
 /** The files of the version being edited: its attachments and declared build inputs. */
@@ -24,6 +24,29 @@ export function sameTemplateFiles(a: TemplateFilesDraft, b: TemplateFilesDraft):
 /** Whether every declared input is complete and valid (a save sends them as they are). */
 export function inputsValid(inputs: TBuildInput[]): boolean {
   return inputs.every((i) => ZBuildInput.safeParse(i).success) && new Set(inputs.map((i) => i.name)).size === inputs.length;
+}
+
+type PanelT = ReturnType<typeof useTranslations<'templateFiles'>>;
+
+/** A path's problem in the reader's language (the schema gives the reason as a key). */
+function reasonText(t: PanelT, r: FilePathReason): string {
+  switch (r.reason) {
+    case 'tooLong':
+    case 'tooDeep':
+      return t(`pathReasons.${r.reason}`, { max: r.max });
+    case 'characters':
+      return t(r.glob ? 'pathReasons.charactersGlob' : 'pathReasons.characters', { segment: r.segment });
+    default:
+      return t(`pathReasons.${r.reason}`);
+  }
+}
+
+/** What is wrong with a declared input, first problem first, in the reader's language. */
+function inputProblem(t: PanelT, input: TBuildInput): string {
+  if (!ZBuildInputName.safeParse(input.name).success) return input.name.trim() === '' ? t('inputNameMissing') : t('inputNameInvalid');
+  const reason = filePathReason(input.pattern.trim(), true);
+  if (reason) return t('patternProblem', { problem: reasonText(t, reason) });
+  return t('inputInvalid');
 }
 
 export function formatBytes(n: number): string {
@@ -75,7 +98,8 @@ export function TemplateFilesPanel({
   const [error, setError] = useState<string | null>(null);
 
   const savedSha = new Map((saved?.files.attachments ?? []).map((a) => [a.path, a.sha256]));
-  const pathProblem = path ? filePathProblem(path) : undefined;
+  const pathReason = path ? filePathReason(path) : undefined;
+  const pathProblem = pathReason ? t('pathProblem', { problem: reasonText(t, pathReason) }) : undefined;
   const total = value.attachments.reduce((n, a) => n + a.size, 0);
 
   const pick = (file: File | null) => {
@@ -200,7 +224,7 @@ export function TemplateFilesPanel({
             </div>
             {pathProblem ? (
               <p id={`${pathId}-problem`} className="text-xs text-red-700">
-                {t('pathProblem', { problem: pathProblem })}
+                {pathProblem}
               </p>
             ) : null}
             {error ? (
@@ -228,7 +252,7 @@ export function TemplateFilesPanel({
           {value.inputs.map((input, index) => {
             const parsed = ZBuildInput.safeParse(input);
             const duplicate = value.inputs.findIndex((x) => x.name === input.name) !== index;
-            const problem = duplicate ? t('duplicateInput', { name: input.name }) : parsed.success ? null : parsed.error.issues[0]?.message ?? null;
+            const problem = duplicate ? t('duplicateInput', { name: input.name }) : parsed.success ? null : inputProblem(t, input);
             return (
               <li key={index} className="space-y-1 rounded border border-slate-100 p-1.5" data-testid="input-row">
                 {canEdit ? (

@@ -21,26 +21,61 @@ export const MAX_ATTACHMENT_UPLOAD_BODY_BYTES = Math.ceil(MAX_ATTACHMENT_BYTES /
 const SEGMENT = /^[A-Za-z0-9._@+=-]+$/;
 const PATTERN_SEGMENT = /^[A-Za-z0-9._@+=*?-]+$/;
 
+/** Why a path may not name a file of the build, as a key the editor translates (`templateFiles.pathReasons`). */
+export type FilePathReason =
+  | { reason: 'empty' }
+  | { reason: 'tooLong'; max: number }
+  | { reason: 'absolute' }
+  | { reason: 'backslash' }
+  | { reason: 'climbs' }
+  | { reason: 'emptyFolder' }
+  | { reason: 'tooDeep'; max: number }
+  | { reason: 'characters'; segment: string; glob: boolean }
+  | { reason: 'doubleStar' };
+
+const MAX_PATH_DEPTH = 10;
+
 /**
  * Why `path` may not name a file of the build (relative, "/"-separated, no "." or ".." segment,
  * letters, digits and . _ - @ + = only), or undefined when it may. The engine's rules
  * (server/engine/provisioners/file-source.ts, schema-kit `filePathProblem`) accept every path
  * this accepts. With `glob`, `*`, `?` and `**` segments are allowed too.
  */
-export function filePathProblem(path: string, glob = false): string | undefined {
-  if (path === '') return 'is empty';
-  if (path.length > MAX_FILE_PATH_LENGTH) return `is longer than ${MAX_FILE_PATH_LENGTH} characters`;
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'is an absolute path; use a path relative to the build\'s files, such as config/app.toml';
-  if (path.includes('\\')) return 'contains a backslash; separate folders with "/"';
+export function filePathReason(path: string, glob = false): FilePathReason | undefined {
+  if (path === '') return { reason: 'empty' };
+  if (path.length > MAX_FILE_PATH_LENGTH) return { reason: 'tooLong', max: MAX_FILE_PATH_LENGTH };
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return { reason: 'absolute' };
+  if (path.includes('\\')) return { reason: 'backslash' };
   const segments = path.split('/');
-  if (segments.some((s) => s === '..')) return 'climbs out of the build\'s files with ".."';
-  if (segments.some((s) => s === '' || s === '.')) return 'has an empty or "." folder name';
-  if (segments.length > 10) return 'is more than 10 folders deep';
+  if (segments.some((s) => s === '..')) return { reason: 'climbs' };
+  if (segments.some((s) => s === '' || s === '.')) return { reason: 'emptyFolder' };
+  if (segments.length > MAX_PATH_DEPTH) return { reason: 'tooDeep', max: MAX_PATH_DEPTH };
   const allowed = glob ? PATTERN_SEGMENT : SEGMENT;
   const bad = segments.find((s) => !allowed.test(s));
-  if (bad !== undefined) return `has "${bad}", which uses characters other than letters, digits and . _ - @ + =${glob ? ' * ?' : ''}`;
-  if (glob && segments.some((s) => s.includes('**') && s !== '**')) return 'uses "**" inside a name; "**" stands alone as a whole folder level';
+  if (bad !== undefined) return { reason: 'characters', segment: bad, glob };
+  if (glob && segments.some((s) => s.includes('**') && s !== '**')) return { reason: 'doubleStar' };
   return undefined;
+}
+
+/** The English words for a reason (server messages, the API, the CLI); the editor translates the key. */
+export function describeFilePathReason(r: FilePathReason): string {
+  switch (r.reason) {
+    case 'empty': return 'is empty';
+    case 'tooLong': return `is longer than ${r.max} characters`;
+    case 'absolute': return 'is an absolute path; use a path relative to the build\'s files, such as config/app.toml';
+    case 'backslash': return 'contains a backslash; separate folders with "/"';
+    case 'climbs': return 'climbs out of the build\'s files with ".."';
+    case 'emptyFolder': return 'has an empty or "." folder name';
+    case 'tooDeep': return `is more than ${r.max} folders deep`;
+    case 'characters': return `has "${r.segment}", which uses characters other than letters, digits and . _ - @ + =${r.glob ? ' * ?' : ''}`;
+    case 'doubleStar': return 'uses "**" inside a name; "**" stands alone as a whole folder level';
+  }
+}
+
+/** `filePathReason` in English words, or undefined when the path may be used. */
+export function filePathProblem(path: string, glob = false): string | undefined {
+  const r = filePathReason(path, glob);
+  return r ? describeFilePathReason(r) : undefined;
 }
 
 export const ZFilePath = safeString({ min: 1, max: MAX_FILE_PATH_LENGTH }).superRefine((v, ctx) => {
