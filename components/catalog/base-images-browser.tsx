@@ -18,6 +18,7 @@ import { CLOUD_KINDS, type TCloudKind } from '@/server/api/schemas/clouds';
 import { CATALOG_DEFAULTS, catalogSearchParams, hasFilters, PAGE_SIZES, parseCatalogQuery, sameQuery, type CatalogQuery } from './catalog-query';
 import { CopyButton } from './copy-button';
 import { SyncStatusBar } from './sync-status-bar';
+import { ChoiceOptions } from '@/components/ui/choice-options';
 
 type Page = RouterOutputs['catalog']['baseImages'];
 type Facets = RouterOutputs['catalog']['facets'];
@@ -223,26 +224,14 @@ function Filters({
       <Field label={t('osFamily')}>
         {(p) => (
           <Select {...p} value={query.osFamily ?? ''} onChange={(e) => onChange({ osFamily: e.target.value || undefined, osVersion: undefined })}>
-            <option value="">{t('allFamilies')}</option>
-            {query.osFamily && !families.includes(query.osFamily) ? <option value={query.osFamily}>{query.osFamily}</option> : null}
-            {families.map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
-            ))}
+            <ChoiceOptions allLabel={t('allFamilies')} value={query.osFamily} choices={families} />
           </Select>
         )}
       </Field>
       <Field label={t('osVersion')}>
         {(p) => (
           <Select {...p} value={query.osVersion ?? ''} disabled={!query.osFamily && !query.osVersion} onChange={(e) => onChange({ osVersion: e.target.value || undefined })}>
-            <option value="">{t('allVersions')}</option>
-            {query.osVersion && !versions.includes(query.osVersion) ? <option value={query.osVersion}>{query.osVersion}</option> : null}
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
+            <ChoiceOptions allLabel={t('allVersions')} value={query.osVersion} choices={versions} />
           </Select>
         )}
       </Field>

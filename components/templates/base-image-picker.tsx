@@ -10,6 +10,7 @@ import { cn } from '@/components/ui/cn';
 import { Dialog } from '@/components/ui/dialog';
 import { Field, Input, Select } from '@/components/ui/field';
 import type { LocatedBuilder } from './builder-locator';
+import { ChoiceOptions } from '@/components/ui/choice-options';
 
 type Choices = RouterOutputs['catalog']['imageChoices'];
 type Choice = Choices['rows'][number];
@@ -159,26 +160,14 @@ export function BaseImagePicker({
                   setOsVersion('');
                 }}
               >
-                <option value="">{t('allFamilies')}</option>
-                {osFamily && !families.includes(osFamily) ? <option value={osFamily}>{osFamily}</option> : null}
-                {families.map((f) => (
-                  <option key={f} value={f}>
-                    {f}
-                  </option>
-                ))}
+                <ChoiceOptions allLabel={t('allFamilies')} value={osFamily} choices={families} />
               </Select>
             )}
           </Field>
           <Field label={t('osVersion')}>
             {(p) => (
               <Select {...p} value={osVersion} onChange={(e) => setOsVersion(e.target.value)} disabled={!osFamily}>
-                <option value="">{t('allVersions')}</option>
-                {osVersion && !versions.includes(osVersion) ? <option value={osVersion}>{osVersion}</option> : null}
-                {versions.map((v) => (
-                  <option key={v} value={v}>
-                    {v}
-                  </option>
-                ))}
+                <ChoiceOptions allLabel={t('allVersions')} value={osVersion} choices={versions} />
               </Select>
             )}
           </Field>
