@@ -2,7 +2,7 @@
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
 import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
 import { json } from '@codemirror/lang-json';
-import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { lintGutter, linter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorView, keymap } from '@codemirror/view';
 import { Prec, type Extension } from '@codemirror/state';
 
@@ -50,6 +50,10 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
   const extensions = useMemo(
     () => [
       json(),
+      // The lint state in the base configuration (no source: the server's check sets the
+      // diagnostics). Otherwise setDiagnostics appends it, and any reconfigure (a changed
+      // extension or handler) drops it with the squiggles while the gutter keeps its dots.
+      linter(null),
       lintGutter(),
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-label': label }),

@@ -214,7 +214,13 @@ test.describe.serial('templates: base images from the catalog', () => {
     });
     const doc = JSON.parse(seed.latest.body) as Json;
     doc.builders = [{ ...doc.builders[2]!, source_image_id: olderHkImage }];
-    await trpcMutation(page, 'template.create', { name: 'rome-old-base', role: 'access', description: 'Built from an older hk image', body: JSON.stringify(doc, null, 2), message: 'older base', asDraft: false });
+    await trpcMutation(page, 'template.create', { name: 'rome-old-base', role: 'access', description: 'Built from an older hk image', body: JSON.stringify(doc, null, 2), message: 'older base', asDraft: false,
+      // The provisioners' files, declared rather than uploaded: this test is about the base image.
+      inputs: [
+        { name: 'release', pattern: 'release/rome-access-*-linux-amd64.tar.gz', description: '' },
+        { name: 'config', pattern: 'config/*.toml', description: '' },
+      ],
+    });
 
     await page.reload();
     const table = page.getByRole('table', { name: 'Templates' });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { admin, expect, screenshots, setEditorText, signIn, test, trpcMutation } from '../fixtures';
 import { E2E_PORT } from '../playwright.config';
@@ -37,6 +39,11 @@ async function gdBody(request: APIRequestContext, text: string): Promise<string>
   Object.assign(uc, { region: 'cn-gd', availability_zone: 'cn-gd-02', boot_disk_type: 'cloud_ssd', source_image_id: image!.id });
   return JSON.stringify(template, null, 2);
 }
+// The seeded version's files, as the editor sends them with its live check.
+const SEED_FILES = {
+  attachments: ['config/access.toml'],
+  inputs: JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../db/seed-templates/rome-access/build-inputs.json'), 'utf8')) as unknown[],
+};
 interface ValidateAnswer { result: { data: { json: { ok: boolean; issues: { code: string; path: string }[] } } } }
 
 test('cn-gd with cloud_ssd: the problem appears with both fixes, and applying one clears it', async ({ page, request }) => {
@@ -45,7 +52,7 @@ test('cn-gd with cloud_ssd: the problem appears with both fixes, and applying on
 
   // The console's first sync runs in the background after start: wait until it has seen cn-gd.
   await expect
-    .poll(async () => ((await trpcMutation(page, 'template.validate', { body })) as ValidateAnswer).result.data.json.issues.map((i) => i.code), { timeout: 180_000, intervals: [1000, 2000, 5000] })
+    .poll(async () => ((await trpcMutation(page, 'template.validate', { body, ...SEED_FILES })) as ValidateAnswer).result.data.json.issues.map((i) => i.code), { timeout: 180_000, intervals: [1000, 2000, 5000] })
     .toEqual(['BOOT_DISK_TYPE_UNAVAILABLE']);
 
   await setEditorText(page, body);
