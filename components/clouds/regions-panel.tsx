@@ -8,13 +8,35 @@ import { Button } from '@/components/ui/button';
 import { Select } from '@/components/ui/field';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { Ago } from './ago';
+import { RegionGroupsSection } from './region-groups';
+import { RegionStrategyCell, strategyKey, type RegionStrategyRow } from './region-strategy';
 import { CloudBadge, SyncStateBadge } from './cloud-badges';
 import { lacksCloudSsd, ZoneCapabilities } from './capability-chips';
 import { lastSyncTime, regionSyncState, type CloudAccountRow, type RegionRow } from './sync-state';
 import { useInventory } from './use-inventory';
 
-export function RegionsPanel({ initialRegions, initialAccounts, canSync }: { initialRegions: RegionRow[]; initialAccounts: CloudAccountRow[]; canSync: boolean }) {
+type RegionGroupRow = Parameters<typeof RegionGroupsSection>[0]['initialGroups'][number];
+
+export function RegionsPanel({
+  initialRegions,
+  initialAccounts,
+  initialStrategies,
+  initialGroups,
+  canSync,
+  canEdit,
+}: {
+  initialRegions: RegionRow[];
+  initialAccounts: CloudAccountRow[];
+  initialStrategies: RegionStrategyRow[];
+  initialGroups: RegionGroupRow[];
+  canSync: boolean;
+  /** Admins: edit build strategies and region groups. */
+  canEdit: boolean;
+}) {
   const t = useTranslations('regions');
+  const ts = useTranslations('regionStrategy');
+  const strategies = trpc.regionStrategy.list.useQuery(undefined, { initialData: initialStrategies }).data;
+  const strategyOf = new Map(strategies.map((s) => [strategyKey(s.cloud, s.region), s]));
   const inventory = useInventory({ regions: initialRegions, accounts: initialAccounts });
   const now = useNow({ updateInterval: 15_000 });
   const [accountId, setAccountId] = useState('');
@@ -35,6 +57,7 @@ export function RegionsPanel({ initialRegions, initialAccounts, canSync }: { ini
   }
 
   return (
+    <div className="space-y-6">
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="text-sm text-slate-600">
@@ -61,6 +84,7 @@ export function RegionsPanel({ initialRegions, initialAccounts, canSync }: { ini
             <Th>{t('cloud')}</Th>
             <Th>{t('account')}</Th>
             <Th>{t('region')}</Th>
+            <Th>{ts('column')}</Th>
             <Th>{t('zones')}</Th>
             <Th className="text-right">{t('images')}</Th>
             <Th>{t('refreshed')}</Th>
@@ -80,10 +104,13 @@ export function RegionsPanel({ initialRegions, initialAccounts, canSync }: { ini
               state={regionSyncState(r, accountsById.get(r.accountId), now)}
               canSync={canSync}
               onSyncRequested={inventory.markRequested}
+              strategy={<RegionStrategyCell strategy={strategyOf.get(strategyKey(r.cloud, r.region))} all={strategies} canEdit={canEdit} />}
             />
           ))}
         </tbody>
       </Table>
+    </div>
+    <RegionGroupsSection initialGroups={initialGroups} regions={strategies} canEdit={canEdit} />
     </div>
   );
 }
@@ -93,11 +120,13 @@ function RegionTableRow({
   state,
   canSync,
   onSyncRequested,
+  strategy,
 }: {
   region: RegionRow;
   state: ReturnType<typeof regionSyncState>;
   canSync: boolean;
   onSyncRequested: () => void;
+  strategy: React.ReactNode;
 }) {
   const t = useTranslations('regions');
   const tj = useTranslations('syncJobs');
@@ -120,6 +149,7 @@ function RegionTableRow({
           </Badge>
         ) : null}
       </Td>
+      <Td className="min-w-56 align-top!">{strategy}</Td>
       <Td className="min-w-[30rem] align-top!">
         <ZoneCapabilities cloud={r.cloud} zones={r.zones} />
       </Td>

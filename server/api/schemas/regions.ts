@@ -41,3 +41,7 @@ export const ZRegionGroupIdRequest = z.object({ id: ZUuid });
 /** Why a region strategy was refused (REGION_STRATEGY_REFUSED's details). */
 export const REGION_STRATEGY_REFUSALS = ['UNKNOWN_REGION', 'UNKNOWN_SOURCE', 'COPY_FROM_ITSELF', 'SOURCE_COPIES', 'REGION_IS_SOURCE', 'NO_SUGGESTION'] as const;
 export type TRegionStrategyRefusal = (typeof REGION_STRATEGY_REFUSALS)[number];
+
+/** What the inventory can show a region lacks for usual builds (the strategy suggestions' reasons). */
+export const REGION_PROBLEMS = ['NO_SSD_BOOT_DISK', 'AMD_ONLY_HOSTS', 'NO_ENA_IMAGES'] as const;
+export type TRegionProblem = (typeof REGION_PROBLEMS)[number];

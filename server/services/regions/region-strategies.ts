@@ -4,7 +4,7 @@ import type { TRegionRef, TRegionStrategyRefusal, TSetRegionStrategyRequest } fr
 import { AppError } from '@/server/lib/errors';
 import type { Actor } from '@/server/lib/permissions';
 import { recordAudit } from '../audit/record-audit';
-import { regionKey, suggestStrategies, type CurrentStrategy, type RegionFacts } from './strategy-suggestions';
+import { regionKey, suggestStrategies, type CurrentStrategy, type RegionFacts, type StrategySuggestion } from './strategy-suggestions';
 
 type Cloud = 'ucloud' | 'aws';
 
@@ -60,7 +60,7 @@ export interface RegionStrategyDto {
   updatedAt: Date | null;
   updatedBy: string | null;
   /** What the inventory suggests when this region cannot run usual builds; null when nothing is wrong. */
-  suggestion: { problems: string[]; sourceRegion: string | null } | null;
+  suggestion: StrategySuggestion | null;
 }
 
 /** Every region of the inventory with its build strategy and suggestion (Settings → Regions). */

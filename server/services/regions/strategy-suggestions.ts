@@ -1,11 +1,11 @@
+import type { TRegionProblem } from '@/server/api/schemas/regions';
 import type { ZoneCapabilities } from '@/server/clouds/provider';
 import { rankRegions } from '@/server/engine/template/capabilities';
 
 // Which regions cannot run what builds usually need, and where to build for them instead
 // (field problems #2 and #3). Pure: the service feeds it the inventory.
 
-export type RegionProblem = 'NO_SSD_BOOT_DISK' | 'AMD_ONLY_HOSTS' | 'NO_ENA_IMAGES';
-export const REGION_PROBLEMS: readonly RegionProblem[] = ['NO_SSD_BOOT_DISK', 'AMD_ONLY_HOSTS', 'NO_ENA_IMAGES'];
+export type RegionProblem = TRegionProblem;
 
 export interface RegionFacts {
   cloud: 'ucloud' | 'aws';
