@@ -58,59 +58,59 @@ export function RegionsPanel({
 
   return (
     <div className="space-y-6">
-    <div className="space-y-3">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <p className="text-sm text-slate-600">
-          {t('summary', { regions: regions.length, accounts: accountId ? 1 : accountsWithRegions })}
-          {noSsdZones > 0 ? (
-            <>
-              {' · '}
-              <span className="text-amber-800">{t('noSsdSummary', { count: noSsdZones })}</span>
-            </>
-          ) : null}
-        </p>
-        <Select aria-label={t('account')} className="h-7 w-56! text-xs" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-          <option value="">{t('allAccounts')}</option>
-          {inventory.accounts.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <Table aria-label={t('title')} className="relative min-w-[84rem]">
-        <thead>
-          <tr>
-            <Th>{t('cloud')}</Th>
-            <Th>{t('account')}</Th>
-            <Th>{t('region')}</Th>
-            <Th>{ts('column')}</Th>
-            <Th>{t('zones')}</Th>
-            <Th className="text-right">{t('images')}</Th>
-            <Th>{t('refreshed')}</Th>
-            <Th>{t('lastSync')}</Th>
-            {canSync ? (
-              <Th>
-                <span className="sr-only">{t('actions')}</span>
-              </Th>
+      <div className="space-y-3">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <p className="text-sm text-slate-600">
+            {t('summary', { regions: regions.length, accounts: accountId ? 1 : accountsWithRegions })}
+            {noSsdZones > 0 ? (
+              <>
+                {' · '}
+                <span className="text-amber-800">{t('noSsdSummary', { count: noSsdZones })}</span>
+              </>
             ) : null}
-          </tr>
-        </thead>
-        <tbody>
-          {regions.map((r) => (
-            <RegionTableRow
-              key={`${r.accountId}/${r.region}`}
-              region={r}
-              state={regionSyncState(r, accountsById.get(r.accountId), now)}
-              canSync={canSync}
-              onSyncRequested={inventory.markRequested}
-              strategy={<RegionStrategyCell strategy={strategyOf.get(strategyKey(r.cloud, r.region))} all={strategies} canEdit={canEdit} />}
-            />
-          ))}
-        </tbody>
-      </Table>
-    </div>
-    <RegionGroupsSection initialGroups={initialGroups} regions={strategies} canEdit={canEdit} />
+          </p>
+          <Select aria-label={t('account')} className="h-7 w-56! text-xs" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            <option value="">{t('allAccounts')}</option>
+            {inventory.accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <Table aria-label={t('title')} className="relative min-w-[84rem]">
+          <thead>
+            <tr>
+              <Th>{t('cloud')}</Th>
+              <Th>{t('account')}</Th>
+              <Th>{t('region')}</Th>
+              <Th>{ts('column')}</Th>
+              <Th>{t('zones')}</Th>
+              <Th className="text-right">{t('images')}</Th>
+              <Th>{t('refreshed')}</Th>
+              <Th>{t('lastSync')}</Th>
+              {canSync ? (
+                <Th>
+                  <span className="sr-only">{t('actions')}</span>
+                </Th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {regions.map((r) => (
+              <RegionTableRow
+                key={`${r.accountId}/${r.region}`}
+                region={r}
+                state={regionSyncState(r, accountsById.get(r.accountId), now)}
+                canSync={canSync}
+                onSyncRequested={inventory.markRequested}
+                strategy={<RegionStrategyCell strategy={strategyOf.get(strategyKey(r.cloud, r.region))} all={strategies} canEdit={canEdit} />}
+              />
+            ))}
+          </tbody>
+        </Table>
+      </div>
+      <RegionGroupsSection initialGroups={initialGroups} regions={strategies} canEdit={canEdit} />
     </div>
   );
 }
