@@ -128,3 +128,18 @@ function StrategyDialog({ strategy, all, onClose }: { strategy: RegionStrategyRo
     </Dialog>
   );
 }
+
+/** The strategy in a few words, under the region's name on narrow screens (the column is off to the side there). */
+export function RegionStrategySummary({ strategy }: { strategy: RegionStrategyRow | undefined }) {
+  const t = useTranslations('regionStrategy');
+  if (!strategy) return null;
+  const s = strategy.suggestion;
+  return (
+    <span className="mt-0.5 block text-xs lg:hidden">
+      {strategy.mode === 'copy' ? <Badge tone="blue">{t('copyFrom', { region: strategy.sourceRegion ?? '?' })}</Badge> : <span className="text-slate-600">{t('buildHere')}</span>}
+      {s?.sourceRegion && !(strategy.mode === 'copy' && strategy.sourceRegion === s.sourceRegion) ? (
+        <span className="block text-amber-800">{t('suggested', { region: s.sourceRegion })}</span>
+      ) : null}
+    </span>
+  );
+}

@@ -9,7 +9,7 @@ import { Select } from '@/components/ui/field';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { Ago } from './ago';
 import { RegionGroupsSection } from './region-groups';
-import { RegionStrategyCell, strategyKey, type RegionStrategyRow } from './region-strategy';
+import { RegionStrategyCell, RegionStrategySummary, strategyKey, type RegionStrategyRow } from './region-strategy';
 import { CloudBadge, SyncStateBadge } from './cloud-badges';
 import { lacksCloudSsd, ZoneCapabilities } from './capability-chips';
 import { lastSyncTime, regionSyncState, type CloudAccountRow, type RegionRow } from './sync-state';
@@ -105,6 +105,7 @@ export function RegionsPanel({
                 canSync={canSync}
                 onSyncRequested={inventory.markRequested}
                 strategy={<RegionStrategyCell strategy={strategyOf.get(strategyKey(r.cloud, r.region))} all={strategies} canEdit={canEdit} />}
+                strategySummary={<RegionStrategySummary strategy={strategyOf.get(strategyKey(r.cloud, r.region))} />}
               />
             ))}
           </tbody>
@@ -121,12 +122,14 @@ function RegionTableRow({
   canSync,
   onSyncRequested,
   strategy,
+  strategySummary,
 }: {
   region: RegionRow;
   state: ReturnType<typeof regionSyncState>;
   canSync: boolean;
   onSyncRequested: () => void;
   strategy: React.ReactNode;
+  strategySummary: React.ReactNode;
 }) {
   const t = useTranslations('regions');
   const tj = useTranslations('syncJobs');
@@ -143,6 +146,7 @@ function RegionTableRow({
       <Td className="align-top! whitespace-nowrap">
         <span className="font-mono text-xs font-medium text-slate-900">{r.region}</span>
         <span className="block text-xs text-slate-500">{r.name}</span>
+        {strategySummary}
         {!r.active ? (
           <Badge tone="amber" className="mt-0.5">
             {t('inactive')}
