@@ -8,13 +8,35 @@ import { Button } from '@/components/ui/button';
 import { Select } from '@/components/ui/field';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { Ago } from './ago';
+import { RegionGroupsSection } from './region-groups';
+import { RegionStrategyCell, RegionStrategySummary, strategyKey, type RegionStrategyRow } from './region-strategy';
 import { CloudBadge, SyncStateBadge } from './cloud-badges';
 import { lacksCloudSsd, ZoneCapabilities } from './capability-chips';
 import { lastSyncTime, regionSyncState, type CloudAccountRow, type RegionRow } from './sync-state';
 import { useInventory } from './use-inventory';
 
-export function RegionsPanel({ initialRegions, initialAccounts, canSync }: { initialRegions: RegionRow[]; initialAccounts: CloudAccountRow[]; canSync: boolean }) {
+type RegionGroupRow = Parameters<typeof RegionGroupsSection>[0]['initialGroups'][number];
+
+export function RegionsPanel({
+  initialRegions,
+  initialAccounts,
+  initialStrategies,
+  initialGroups,
+  canSync,
+  canEdit,
+}: {
+  initialRegions: RegionRow[];
+  initialAccounts: CloudAccountRow[];
+  initialStrategies: RegionStrategyRow[];
+  initialGroups: RegionGroupRow[];
+  canSync: boolean;
+  /** Admins: edit build strategies and region groups. */
+  canEdit: boolean;
+}) {
   const t = useTranslations('regions');
+  const ts = useTranslations('regionStrategy');
+  const strategies = trpc.regionStrategy.list.useQuery(undefined, { initialData: initialStrategies }).data;
+  const strategyOf = new Map(strategies.map((s) => [strategyKey(s.cloud, s.region), s]));
   const inventory = useInventory({ regions: initialRegions, accounts: initialAccounts });
   const now = useNow({ updateInterval: 15_000 });
   const [accountId, setAccountId] = useState('');
@@ -35,55 +57,61 @@ export function RegionsPanel({ initialRegions, initialAccounts, canSync }: { ini
   }
 
   return (
-    <div className="space-y-3">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <p className="text-sm text-slate-600">
-          {t('summary', { regions: regions.length, accounts: accountId ? 1 : accountsWithRegions })}
-          {noSsdZones > 0 ? (
-            <>
-              {' · '}
-              <span className="text-amber-800">{t('noSsdSummary', { count: noSsdZones })}</span>
-            </>
-          ) : null}
-        </p>
-        <Select aria-label={t('account')} className="h-7 w-56! text-xs" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-          <option value="">{t('allAccounts')}</option>
-          {inventory.accounts.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <Table aria-label={t('title')} className="relative min-w-[84rem]">
-        <thead>
-          <tr>
-            <Th>{t('cloud')}</Th>
-            <Th>{t('account')}</Th>
-            <Th>{t('region')}</Th>
-            <Th>{t('zones')}</Th>
-            <Th className="text-right">{t('images')}</Th>
-            <Th>{t('refreshed')}</Th>
-            <Th>{t('lastSync')}</Th>
-            {canSync ? (
-              <Th>
-                <span className="sr-only">{t('actions')}</span>
-              </Th>
+    <div className="space-y-6">
+      <div className="space-y-3">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <p className="text-sm text-slate-600">
+            {t('summary', { regions: regions.length, accounts: accountId ? 1 : accountsWithRegions })}
+            {noSsdZones > 0 ? (
+              <>
+                {' · '}
+                <span className="text-amber-800">{t('noSsdSummary', { count: noSsdZones })}</span>
+              </>
             ) : null}
-          </tr>
-        </thead>
-        <tbody>
-          {regions.map((r) => (
-            <RegionTableRow
-              key={`${r.accountId}/${r.region}`}
-              region={r}
-              state={regionSyncState(r, accountsById.get(r.accountId), now)}
-              canSync={canSync}
-              onSyncRequested={inventory.markRequested}
-            />
-          ))}
-        </tbody>
-      </Table>
+          </p>
+          <Select aria-label={t('account')} className="h-7 w-56! text-xs" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            <option value="">{t('allAccounts')}</option>
+            {inventory.accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <Table aria-label={t('title')} className="relative min-w-[84rem]">
+          <thead>
+            <tr>
+              <Th>{t('cloud')}</Th>
+              <Th>{t('account')}</Th>
+              <Th>{t('region')}</Th>
+              <Th>{ts('column')}</Th>
+              <Th>{t('zones')}</Th>
+              <Th className="text-right">{t('images')}</Th>
+              <Th>{t('refreshed')}</Th>
+              <Th>{t('lastSync')}</Th>
+              {canSync ? (
+                <Th>
+                  <span className="sr-only">{t('actions')}</span>
+                </Th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {regions.map((r) => (
+              <RegionTableRow
+                key={`${r.accountId}/${r.region}`}
+                region={r}
+                state={regionSyncState(r, accountsById.get(r.accountId), now)}
+                canSync={canSync}
+                onSyncRequested={inventory.markRequested}
+                strategy={<RegionStrategyCell strategy={strategyOf.get(strategyKey(r.cloud, r.region))} all={strategies} canEdit={canEdit} />}
+                strategySummary={<RegionStrategySummary strategy={strategyOf.get(strategyKey(r.cloud, r.region))} />}
+              />
+            ))}
+          </tbody>
+        </Table>
+      </div>
+      <RegionGroupsSection initialGroups={initialGroups} regions={strategies} canEdit={canEdit} />
     </div>
   );
 }
@@ -93,11 +121,15 @@ function RegionTableRow({
   state,
   canSync,
   onSyncRequested,
+  strategy,
+  strategySummary,
 }: {
   region: RegionRow;
   state: ReturnType<typeof regionSyncState>;
   canSync: boolean;
   onSyncRequested: () => void;
+  strategy: React.ReactNode;
+  strategySummary: React.ReactNode;
 }) {
   const t = useTranslations('regions');
   const tj = useTranslations('syncJobs');
@@ -114,12 +146,14 @@ function RegionTableRow({
       <Td className="align-top! whitespace-nowrap">
         <span className="font-mono text-xs font-medium text-slate-900">{r.region}</span>
         <span className="block text-xs text-slate-500">{r.name}</span>
+        {strategySummary}
         {!r.active ? (
           <Badge tone="amber" className="mt-0.5">
             {t('inactive')}
           </Badge>
         ) : null}
       </Td>
+      <Td className="min-w-56 align-top!">{strategy}</Td>
       <Td className="min-w-[30rem] align-top!">
         <ZoneCapabilities cloud={r.cloud} zones={r.zones} />
       </Td>

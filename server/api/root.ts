@@ -1,6 +1,7 @@
 import { auditRouter } from './routers/audit';
 import { catalogRouter, cloudAccountRouter, inventoryRouter } from './routers/cloud';
 import { meRouter } from './routers/me';
+import { regionGroupRouter, regionStrategyRouter } from './routers/region';
 import { templateRouter } from './routers/template';
 import { userRouter } from './routers/user';
 import { createCallerFactory, router } from './trpc';
@@ -13,6 +14,8 @@ export const appRouter = router({
   cloudAccount: cloudAccountRouter,
   inventory: inventoryRouter,
   catalog: catalogRouter,
+  regionStrategy: regionStrategyRouter,
+  regionGroup: regionGroupRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ const NAME_TAKEN_MESSAGES = {
   templates_name_unique: (value: string) => `A template named "${value}" already exists.`,
   cloud_accounts_name_unique: (value: string) => `A cloud account named "${value}" already exists.`,
   users_email_unique: (value: string) => `A user with the e-mail ${value} already exists.`,
+  region_groups_name_unique: (value: string) => `A region group named "${value}" already exists.`,
 } satisfies Record<string, (value: string) => string>;
 export type NamedConstraint = keyof typeof NAME_TAKEN_MESSAGES;
 

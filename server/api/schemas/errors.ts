@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { APP_ERROR_CODES, type AppErrorCode } from '@/server/lib/errors';
+import { REGION_STRATEGY_REFUSALS } from './regions';
 
 // What an error response carries besides its message, shared by the server (which
 // validates before sending) and the client (which parses instead of casting).
@@ -42,12 +43,25 @@ export const ZPasswordWeakDetails = z.object({
 /** Too many wrong passwords: how long until the next try is checked. */
 export const ZTooManyAttemptsDetails = z.object({ retryAfter: z.number() });
 
+/** A region strategy that cannot work: why, for which region, with which source. */
+export const ZRegionStrategyRefusedDetails = z.object({
+  reason: z.enum(REGION_STRATEGY_REFUSALS),
+  cloud: z.string(),
+  region: z.string(),
+  sourceRegion: z.string().nullable(),
+});
+
+/** Regions (cloud, region) that are not, or no longer, in the inventory. */
+export const ZRegionUnknownDetails = z.object({ regions: z.array(z.object({ cloud: z.string(), region: z.string() })) });
+
 /** The details schema of each code that has details; every other code carries none (null). */
 export const APP_ERROR_DETAILS = {
   TEMPLATE_INVALID: ZTemplateInvalidDetails,
   TEMPLATE_VERSION_CONFLICT: ZTemplateVersionConflictDetails,
   PASSWORD_WEAK: ZPasswordWeakDetails,
   TOO_MANY_ATTEMPTS: ZTooManyAttemptsDetails,
+  REGION_STRATEGY_REFUSED: ZRegionStrategyRefusedDetails,
+  REGION_UNKNOWN: ZRegionUnknownDetails,
 } as const satisfies Partial<Record<AppErrorCode, z.ZodType>>;
 
 type CodeWithDetails = keyof typeof APP_ERROR_DETAILS;
@@ -71,6 +85,8 @@ export const ZAppErrorData = z.discriminatedUnion('appCode', [
   z.object({ appCode: z.literal('TEMPLATE_VERSION_CONFLICT'), details: ZTemplateVersionConflictDetails }),
   z.object({ appCode: z.literal('PASSWORD_WEAK'), details: ZPasswordWeakDetails }),
   z.object({ appCode: z.literal('TOO_MANY_ATTEMPTS'), details: ZTooManyAttemptsDetails }),
+  z.object({ appCode: z.literal('REGION_STRATEGY_REFUSED'), details: ZRegionStrategyRefusedDetails }),
+  z.object({ appCode: z.literal('REGION_UNKNOWN'), details: ZRegionUnknownDetails }),
   z.object({ appCode: z.enum(CODES_WITHOUT_DETAILS), details: z.null() }),
 ]);
 export type TAppErrorData = z.infer<typeof ZAppErrorData>;

@@ -8,6 +8,15 @@ export async function generateMetadata() {
 
 export default async function RegionsPage() {
   const { api, can } = await serverApi();
-  const [regions, accounts] = await Promise.all([api.inventory.regions(), api.cloudAccount.list()]);
-  return <RegionsPanel initialRegions={regions} initialAccounts={accounts} canSync={can('inventory.sync')} />;
+  const [regions, accounts, strategies, groups] = await Promise.all([api.inventory.regions(), api.cloudAccount.list(), api.regionStrategy.list(), api.regionGroup.list()]);
+  return (
+    <RegionsPanel
+      initialRegions={regions}
+      initialAccounts={accounts}
+      initialStrategies={strategies}
+      initialGroups={groups}
+      canSync={can('inventory.sync')}
+      canEdit={can('admin')}
+    />
+  );
 }
