@@ -3,3 +3,4 @@ export * from './templates';
 export * from './audit';
 export * from './clouds';
 export * from './throttles';
+export * from './builds';

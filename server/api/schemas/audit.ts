@@ -23,10 +23,12 @@ export const AUDIT_ACTIONS = [
   'cloud-account.delete',
   'cloud-account.test',
   'inventory.sync',
+  'build.start',
+  'build.cancel',
 ] as const;
 
 /** Target types whose current name the log looks up; a target of these types that is gone shows "(deleted)". */
-export const AUDIT_TARGET_TYPES = ['user', 'template', 'cloud-account', 'inventory', 'secret_key'] as const;
+export const AUDIT_TARGET_TYPES = ['user', 'template', 'cloud-account', 'inventory', 'secret_key', 'build'] as const;
 export const NAMED_TARGET_TYPES = ['user', 'template', 'cloud-account'] as const;
 
 /** The actor filter's value for what the console did by itself (first-start seeding). */
