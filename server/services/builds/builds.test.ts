@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tables } from '@/db';
 import { SEED_DIR, sandboxResources } from '@/server/engine/builders/testing/fixtures';
 import { setBoss } from '@/server/jobs/enqueue';
@@ -18,6 +18,7 @@ import { createTemplate } from '../templates/create-template';
 import { saveTemplateVersion } from '../templates/save-template-version';
 import { storeTemplateBlob } from '../templates/template-attachments';
 import { cancelRun } from './cancel-build';
+import { PROCESS_API_BUDGET } from './run-build';
 import { startBuild } from './start-build';
 
 const UCLOUD_SECRET = 'sandbox-private-key';
@@ -39,7 +40,7 @@ const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? (result as 
 describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
   let t: TestDatabase;
   let sandbox: SandboxCloud;
-  let worker: PgBoss;
+  let worker: PgBoss | undefined;
   let admin: Actor;
   let viewer: Actor;
   let accountIds: string[];
@@ -89,6 +90,8 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
     startBuild(db(), actor, { templateId, version: 1, accountIds, inputs: [{ path: RELEASE, sha256: releaseSha }], ...over });
 
   it('builds both builders of the seeded template: artifacts, logs, steps and a ledger with only the images left', { timeout: 240_000 }, async () => {
+    // Every run of the process takes from the one process-wide budget (not a budget per run).
+    const take = vi.spyOn(PROCESS_API_BUDGET, 'take');
     const started = await start();
     expect(started.runs.map((r) => r.builderName).sort()).toEqual(['aws-us-east-1', 'ucloud-cn-bj2']);
     const runs = await finished(started.buildId);
@@ -118,6 +121,8 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
       const left = await leftInSandbox(run.id, run.runTag!);
       expect(left.map((r) => `${r.kind}:${r.id}`).sort()).toEqual(run.artifact!.images.map((i) => `image:${i.imageId}`).sort());
     }
+    expect(new Set(take.mock.calls.map((c) => c[0]))).toEqual(new Set(['ucloud', 'aws']));
+    take.mockRestore();
     const [build] = await db().select().from(tables.builds).where(eq(tables.builds.id, started.buildId));
     expect(build).toMatchObject({ status: 'succeeded', templateVersion: 1, options: { parallelism: 0, failFast: false } });
     expect(build!.bodySha256).toMatch(/^[0-9a-f]{64}$/);
@@ -194,5 +199,29 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
     expect((await refused(start({}, viewer))).code).toBe('FORBIDDEN');
     const before = await db().select({ id: tables.builds.id }).from(tables.builds);
     expect(before).toHaveLength(3);
+  });
+
+  it('a worker that stops mid-run ends the run interrupted and cleans up its resources', { timeout: 180_000 }, async () => {
+    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ stuckImages: true }) });
+    try {
+      const started = await start({ builders: ['aws-us-east-1'] });
+      const runId = started.runs[0]!.runId;
+      await until('the run to wait for its image', async () => {
+        const [r] = await db().select().from(tables.buildRuns).where(eq(tables.buildRuns.id, runId));
+        return r?.currentStep === 'wait-image';
+      });
+      const stopping = worker!;
+      worker = undefined;
+      setBoss(undefined);
+      await stopWorker(stopping, 30_000);
+      const [run] = await finished(started.buildId);
+      expect(run).toMatchObject({ status: 'interrupted', errorCode: 'INTERRUPTED' });
+      expect(await leftInSandbox(run!.id, run!.runTag!)).toEqual([]);
+      expect((await ledgerOf(run!.id)).every((r) => r.deletedAt)).toBe(true);
+      const [build] = await db().select().from(tables.builds).where(eq(tables.builds.id, started.buildId));
+      expect(build!.status).toBe('failed');
+    } finally {
+      await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
+    }
   });
 });
