@@ -1,4 +1,5 @@
 import { auditRouter } from './routers/audit';
+import { buildRouter } from './routers/build';
 import { catalogRouter, cloudAccountRouter, inventoryRouter } from './routers/cloud';
 import { meRouter } from './routers/me';
 import { templateRouter } from './routers/template';
@@ -13,6 +14,7 @@ export const appRouter = router({
   cloudAccount: cloudAccountRouter,
   inventory: inventoryRouter,
   catalog: catalogRouter,
+  build: buildRouter,
 });
 
 export type AppRouter = typeof appRouter;

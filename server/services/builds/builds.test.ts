@@ -4,6 +4,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tables } from '@/db';
+import { createCaller } from '@/server/api/root';
 import { SEED_DIR, sandboxResources } from '@/server/engine/builders/testing/fixtures';
 import { setBoss } from '@/server/jobs/enqueue';
 import { startWorker, stopWorker } from '@/server/jobs/worker';
@@ -73,6 +74,7 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
   });
 
   const db = () => t.database.db;
+  const api = (actor: Actor) => createCaller({ db: t.database.db, actor });
   const runsOf = (buildId: string) => db().select().from(tables.buildRuns).where(eq(tables.buildRuns.buildId, buildId)).orderBy(asc(tables.buildRuns.builderName));
   const finished = (buildId: string) =>
     until(`the runs of ${buildId} to finish`, async () => {
@@ -121,6 +123,13 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
       const left = await leftInSandbox(run.id, run.runTag!);
       expect(left.map((r) => `${r.kind}:${r.id}`).sort()).toEqual(run.artifact!.images.map((i) => `image:${i.imageId}`).sort());
     }
+    // What the Builds pages will read: the build with its runs, and a log resumed after a line.
+    const read = await api(viewer).build.get({ buildId: started.buildId });
+    expect(read.runs.map((r) => [r.builderName, r.status]).sort()).toEqual([['aws-us-east-1', 'succeeded'], ['ucloud-cn-bj2', 'succeeded']]);
+    const page = await api(viewer).build.logs({ runId: runs[0]!.id, afterSeq: 5, limit: 3 });
+    expect(page.lines.map((l) => l.seq)).toEqual([6, 7, 8]);
+    expect(page.lastSeq).toBe(8);
+    expect((await api(viewer).build.logs({ runId: runs[0]!.id, afterSeq: page.lastSeq, limit: 5000 })).lines[0]?.seq).toBe(9);
     expect(new Set(take.mock.calls.map((c) => c[0]))).toEqual(new Set(['ucloud', 'aws']));
     take.mockRestore();
     const [build] = await db().select().from(tables.builds).where(eq(tables.builds.id, started.buildId));
@@ -147,7 +156,8 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
     const body = JSON.parse(seed.body) as { provisioners: unknown[] };
     body.provisioners.push({ type: 'shell', inline: ['echo the service refused to start >&2', 'exit 3'] });
     await saveTemplateVersion(db(), admin, { templateId, baseVersion: 1, body: JSON.stringify(body, null, 2), message: 'break it', asDraft: false });
-    const started = await start({ version: 2, builders: ['aws-us-east-1'] });
+    // Through the tRPC route this time, as the build dialog will call it.
+    const started = await api(admin).build.start({ templateId, version: 2, accountIds, builders: ['aws-us-east-1'], inputs: [{ path: RELEASE, sha256: releaseSha }], failFast: true });
     expect(started.runs).toHaveLength(1);
     const [run] = await finished(started.buildId);
     expect(run!.status).toBe('failed');
@@ -197,6 +207,8 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
     expect((await refused(start({ builders: ['nope'] }))).userMessage).toMatch(/no builder named nope/);
     expect((await refused(start({ accountIds: [accountIds[0]!] }))).userMessage).toMatch(/No aws account/);
     expect((await refused(start({}, viewer))).code).toBe('FORBIDDEN');
+    await expect(api(viewer).build.start({ templateId, version: 1, accountIds })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(api(viewer).build.cancel({ buildId: (await db().select({ id: tables.builds.id }).from(tables.builds))[0]!.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const before = await db().select({ id: tables.builds.id }).from(tables.builds);
     expect(before).toHaveLength(3);
   });
