@@ -187,7 +187,8 @@ interface LogRow { at: Date; stream: Stream; step: string | null; text: string }
 class RunRecorder {
   private queue: RunEvent[] = [];
   private extra: LogRow[] = [];
-  private seq = 0;
+  /** The last seq written; read from the table first, so a later attempt continues the numbering. */
+  private seq: number | undefined;
   private runTag: string | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
@@ -230,7 +231,13 @@ class RunRecorder {
     const lines: LogRow[] = [];
     const flushLines = async () => {
       if (lines.length === 0) return;
-      const rows = lines.splice(0).map((l) => ({ runId: this.runId, seq: ++this.seq, ...l }));
+      if (this.seq === undefined) {
+        const [row] = await this.db.select({ last: sql<number | null>`max(${tables.buildRunLogs.seq})` }).from(tables.buildRunLogs).where(eq(tables.buildRunLogs.runId, this.runId));
+        this.seq = Number(row?.last ?? 0);
+      }
+      let seq = this.seq;
+      const rows = lines.splice(0).map((l) => ({ runId: this.runId, seq: ++seq, ...l }));
+      this.seq = seq;
       await this.db.insert(tables.buildRunLogs).values(rows);
     };
     for (const e of events) {
