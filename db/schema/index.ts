@@ -4,3 +4,4 @@ export * from './audit';
 export * from './clouds';
 export * from './throttles';
 export * from './regions';
+export * from './builds';

@@ -1,4 +1,5 @@
 import { auditRouter } from './routers/audit';
+import { buildRouter } from './routers/build';
 import { catalogRouter, cloudAccountRouter, inventoryRouter } from './routers/cloud';
 import { meRouter } from './routers/me';
 import { regionGroupRouter, regionStrategyRouter } from './routers/region';
@@ -16,6 +17,7 @@ export const appRouter = router({
   catalog: catalogRouter,
   regionStrategy: regionStrategyRouter,
   regionGroup: regionGroupRouter,
+  build: buildRouter,
 });
 
 export type AppRouter = typeof appRouter;

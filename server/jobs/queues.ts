@@ -40,6 +40,19 @@ export const QUEUES = {
     // jitter, cover a vendor's short outage without hammering it; the schedule tries again later.
     policy: { expireInSeconds: 60 * 60, retryLimit: 2, retryDelay: 30, retryBackoff: true },
   },
+  'build.run': {
+    payload: z.object({
+      /** The build_runs row written before the job was sent (the run's visible record). */
+      runId: z.string().uuid(),
+      buildId: z.string().uuid(),
+    }),
+    cron: undefined,
+    // A real build takes 10–40 minutes (host, provisioning, image, copies that may take an hour
+    // on UCloud): three hours is the hard stop for a worker that hangs without dying. No retry by
+    // pg-boss: a half-done build is not safe to rerun blindly (its resources are cleaned up by the
+    // engine or the crash sweeper); the console's "Retry" starts failed runs again on purpose.
+    policy: { expireInSeconds: 3 * 60 * 60, retryLimit: 0, retryDelay: 0, retryBackoff: false },
+  },
   // Every few minutes: enqueue the accounts whose sync interval has passed.
   'inventory.schedule': {
     payload: z.object({}).default({}),

@@ -3,7 +3,9 @@ import type { Database } from '@/db';
 import { logger } from '@/server/lib/logger';
 import { startBoss, stopBoss } from './boss';
 import { handlePurgeSessions } from './handlers/housekeeping-purge-sessions';
+import { handleBuildRun } from './handlers/build-run';
 import { handleInventorySchedule, handleInventorySync } from './handlers/inventory';
+import type { BuildEngineSettings } from '@/server/services/builds/run-build';
 import { SYNC_HEARTBEAT } from './queues';
 import { reconcileInventorySyncs } from './reconcile';
 
@@ -18,7 +20,7 @@ const STATE = new WeakMap<PgBoss, WorkerState>();
  * a worker that died are marked interrupted (and retried per policy); the same sweep then runs
  * every few seconds, for workers that die while this one runs.
  */
-export async function startWorker(database: Database, opts: { pollingIntervalSeconds?: number } = {}): Promise<PgBoss> {
+export async function startWorker(database: Database, opts: { pollingIntervalSeconds?: number; buildRunsAtOnce?: number; build?: BuildEngineSettings } = {}): Promise<PgBoss> {
   const boss = await startBoss(database, { role: 'worker' });
   const state: WorkerState = { running: new Set() };
   STATE.set(boss, state);
@@ -42,6 +44,20 @@ export async function startWorker(database: Database, opts: { pollingIntervalSec
       state.running.add(abort);
       try {
         return await handleInventorySync(database.db, job, abort.signal);
+      } finally {
+        state.running.delete(abort);
+      }
+    });
+  }
+  // Build runs side by side per worker process (each mostly waits on the cloud); they share the
+  // process's API budget (run-build.ts PROCESS_API_BUDGET).
+  for (let i = 0; i < (opts.buildRunsAtOnce ?? 8); i++) {
+    await boss.work('build.run', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
+      if (!job) return;
+      const abort = new AbortController();
+      state.running.add(abort);
+      try {
+        return await handleBuildRun(database.db, job, opts.build, abort.signal);
       } finally {
         state.running.delete(abort);
       }

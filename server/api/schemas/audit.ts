@@ -27,10 +27,12 @@ export const AUDIT_ACTIONS = [
   'region-group.create',
   'region-group.update',
   'region-group.delete',
+  'build.start',
+  'build.cancel',
 ] as const;
 
 /** Target types whose current name the log looks up; a target of these types that is gone shows "(deleted)". */
-export const AUDIT_TARGET_TYPES = ['user', 'template', 'cloud-account', 'inventory', 'secret_key', 'region', 'region-group'] as const;
+export const AUDIT_TARGET_TYPES = ['user', 'template', 'cloud-account', 'inventory', 'secret_key', 'region', 'region-group', 'build'] as const;
 export const NAMED_TARGET_TYPES = ['user', 'template', 'cloud-account'] as const;
 
 /** The actor filter's value for what the console did by itself (first-start seeding). */
