@@ -47,7 +47,7 @@ test.describe.serial('templates: attachments and build inputs', () => {
     const pathField = page.getByLabel('Path of the attachment');
     await expect(pathField).toHaveValue('config/tuning.toml');
     await pathField.fill('../tuning.toml');
-    await expect(page.getByText('The path climbs out of the build\'s files with "..".')).toBeVisible();
+    await expect(page.getByText('The path climbs out of the build’s files with “..”.')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Attach', exact: true })).toBeDisabled();
     await pathField.fill('config/tuning.toml');
     await pathField.press('Enter');
