@@ -41,7 +41,7 @@ export async function bootConsole(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal, stop));
   // After the queue: adding an account enqueues its first inventory sync.
   if (sandboxUrl && e.CONSOLE_DEMO === 'on') {
-    const added = await ensureSandboxAccounts(database.db, sandboxUrl);
+    const added = await ensureSandboxAccounts(database.db, sandboxUrl, e.SANDBOX_SSH_PORT);
     if (added) logger.info({ accounts: added }, 'sandbox cloud accounts added');
   }
   logger.info({ driver: database.driver, worker: e.CONSOLE_WORKER }, 'console ready');

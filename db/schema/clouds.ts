@@ -30,6 +30,11 @@ export const cloudAccounts = pgTable('cloud_accounts', {
   keyHint: text('key_hint').notNull(),
   projectId: text('project_id'),
   endpoint: text('endpoint'),
+  /**
+   * The SSH port build hosts answer on, when a cloud serves every host on one port (the sandbox
+   * cloud's shared SSH server); null: the template's `ssh_port`, as on a real cloud.
+   */
+  sshPort: integer('ssh_port'),
   /** DescribeImage Limit / DescribeImages MaxResults for inventory syncs. */
   imagePageSize: integer('image_page_size').notNull().default(20),
   /** Regions synced at once for this account. */

@@ -84,7 +84,10 @@ describe('the audit log', () => {
     const created = await ensureInitialAdmin(t.database.db, {});
     expect(created).not.toBeNull();
     expect(await seedDemoData(t.database.db)).toBe(2);
-    expect(await ensureSandboxAccounts(t.database.db, 'http://127.0.0.1:9')).toBe(2);
+    expect(await ensureSandboxAccounts(t.database.db, 'http://127.0.0.1:9', 2222)).toBe(2);
+    // A later start adds nothing but tells the sandbox accounts the SSH port of this start.
+    expect(await ensureSandboxAccounts(t.database.db, 'http://127.0.0.1:9', 2300)).toBe(0);
+    expect((await t.database.db.select({ p: tables.cloudAccounts.sshPort }).from(tables.cloudAccounts)).map((r) => r.p)).toEqual([2300, 2300]);
 
     const rows = await t.database.db.select().from(tables.auditLog);
     expect(rows.map((r) => r.action).sort()).toEqual(['cloud-account.create', 'cloud-account.create', 'template.create', 'template.create', 'user.create']);

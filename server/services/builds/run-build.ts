@@ -73,7 +73,8 @@ export async function runBuildRun(db: Db, runId: string, settings: BuildEngineSe
       reporter: recorder,
       budget: PROCESS_API_BUDGET,
       signal: abort.signal,
-      sshPortOverride: settings.sshPortOverride,
+      // The worker's override (tests) wins; else the account's (the sandbox's shared SSH port).
+      sshPortOverride: settings.sshPortOverride ?? setup.sshPort,
       timing: settings.timing,
       ...(settings.cleanupRetryDelayMs !== undefined ? { cleanupRetryDelayMs: settings.cleanupRetryDelayMs } : {}),
       onBuildStarted: ({ runId: tag }) => recorder.tag(tag),
@@ -163,7 +164,7 @@ async function loadRunSetup(db: Db, run: typeof tables.buildRuns.$inferSelect) {
   } catch {
     throw new RunSetupError('SECRET_UNREADABLE', `The keys of the account ${account.name} cannot be decrypted with this console's CONSOLE_SECRET_KEY.`);
   }
-  return { template: check.template, files: memoryFileSource(files), credentials };
+  return { template: check.template, files: memoryFileSource(files), credentials, sshPort: account.sshPort ?? undefined };
 }
 
 /** A build's status from its runs: running while any is unfinished, then the worst outcome. */

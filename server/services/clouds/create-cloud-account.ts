@@ -8,7 +8,7 @@ import { queueAccountSync } from './queue-inventory-sync';
 import { sealSecret } from './secret-box';
 
 /** `actor` is null (SYSTEM) for the sandbox accounts the console adds on first start. */
-export async function createCloudAccount(db: Db, actor: AuditActor, input: TCreateCloudAccountRequest, opts: { sandbox?: boolean; sync?: boolean } = {}) {
+export async function createCloudAccount(db: Db, actor: AuditActor, input: TCreateCloudAccountRequest, opts: { sandbox?: boolean; sync?: boolean; sshPort?: number } = {}) {
   const id = await db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: tables.cloudAccounts.id }).from(tables.cloudAccounts).where(eq(tables.cloudAccounts.name, input.name));
     if (taken) throw nameTaken('cloud_accounts_name_unique', input.name);
@@ -29,6 +29,7 @@ export async function createCloudAccount(db: Db, actor: AuditActor, input: TCrea
           syncIntervalMinutes: input.syncIntervalMinutes,
           enabled: input.enabled,
           sandbox: opts.sandbox ?? false,
+          sshPort: opts.sshPort ?? null,
           createdBy: actor?.id ?? null,
         })
         .returning({ id: tables.cloudAccounts.id }),

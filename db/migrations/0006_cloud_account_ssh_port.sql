@@ -1,0 +1,1 @@
+ALTER TABLE "cloud_accounts" ADD COLUMN "ssh_port" integer;
