@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { trpc, type RouterOutputs } from '@/app/_trpc/react';
+import { BuildButton } from '@/components/builds/build-dialog';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { useDateTimeFormatter } from '@/components/ui/date-time';
@@ -25,7 +26,7 @@ import { useUnsavedChangesGuard } from './use-unsaved-changes-guard';
 type Template = RouterOutputs['template']['byId'];
 type Conflict = TTemplateVersionConflictDetails;
 
-export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdit: boolean }) {
+export function TemplateEditor({ initial, canEdit, canBuild = false }: { initial: Template; canEdit: boolean; canBuild?: boolean }) {
   const t = useTranslations('editor');
   const tt = useTranslations('templates');
   const tv = useTranslations('validation');
@@ -160,6 +161,8 @@ export function TemplateEditor({ initial, canEdit }: { initial: Template; canEdi
         <Link className="text-sm text-blue-700 hover:underline" href={`/templates/${initial.id}/history`}>
           {t('history')}
         </Link>
+        {/* Builds the saved version the editor is on (never unsaved edits); invalid versions cannot be built. */}
+        {canBuild && base.valid ? <BuildButton templateId={initial.id} version={base.version} templateName={initial.name} size="sm" /> : null}
       </div>
 
       {conflict ? (

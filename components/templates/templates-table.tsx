@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import type { RouterOutputs } from '@/app/_trpc/react';
+import { BuildButton } from '@/components/builds/build-dialog';
 import { DateTime } from '@/components/ui/date-time';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { AuthorName, CommitMessage } from './commit-message';
@@ -8,7 +9,7 @@ import { NewerBaseImageBadge } from './newer-base-image-badge';
 import { TemplatePlaces } from './template-places';
 import { RoleBadge, TemplateStatusBadge } from './template-badges';
 
-export async function TemplatesTable({ templates }: { templates: RouterOutputs['template']['list'] }) {
+export async function TemplatesTable({ templates, canBuild = false }: { templates: RouterOutputs['template']['list']; canBuild?: boolean }) {
   const [t, tp] = await Promise.all([getTranslations('templates'), getTranslations('imagePicker.list')]);
   if (templates.length === 0) {
     return <p className="rounded-md border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">{t('empty')}</p>;
@@ -24,6 +25,7 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
           <Th className="hidden md:table-cell">{tp('places')}</Th>
           <Th className="hidden md:table-cell">{t('lastChange')}</Th>
           <Th className="hidden sm:table-cell">{t('updated')}</Th>
+          {canBuild ? <Th className="w-px" /> : null}
         </tr>
       </thead>
       <tbody>
@@ -60,6 +62,11 @@ export async function TemplatesTable({ templates }: { templates: RouterOutputs['
                 <AuthorName name={x.authorName} />
               </span>
             </Td>
+            {canBuild ? (
+              <Td className="w-px text-right">
+                {x.valid ? <BuildButton templateId={x.id} version={x.latestVersion} templateName={x.name} size="sm" variant="secondary" /> : null}
+              </Td>
+            ) : null}
           </Tr>
         ))}
       </tbody>

@@ -34,6 +34,96 @@ export interface RunArtifact {
   copyFailures: { region: string; error: string }[];
 }
 
+export type BuildCloud = 'ucloud' | 'aws';
+
+/** How a planned run's base image was chosen. */
+export type BaseImageHow = 'template' | 'inventory' | 'override';
+
+export interface PlannedBaseImage {
+  imageId: string;
+  name: string;
+  osName: string;
+  how: BaseImageHow;
+  /** The template's own image id, when another one was resolved for this region. */
+  templateImageId: string | null;
+}
+
+/** One run of a build plan: a builder of the template, derived for one region. */
+export interface PlannedRun {
+  cloud: BuildCloud;
+  region: string;
+  accountId: string;
+  /** Unique in the build (field problem #4): the run's builder name. */
+  builderName: string;
+  /** The template's builder it is derived from. */
+  sourceBuilder: string;
+  builderType: 'ucloud-uhost' | 'amazon-ebs';
+  /** The zone the build host runs in (amazon-ebs: null lets EC2 choose). */
+  zone: string | null;
+  baseImage: PlannedBaseImage;
+  /** The boot disk type (ucloud `boot_disk_type`); null: amazon-ebs keeps the AMI's own volume type. */
+  diskType: string | null;
+  /** The builder's `instance_type`. */
+  hostType: string;
+  /** Regions the image is copied to after the build (regions whose strategy copies from here). */
+  copyTo: string[];
+  /** This region is no target: it is built only because targets copy from it. */
+  onlyForCopies: boolean;
+}
+
+export interface PlannedCopy {
+  cloud: BuildCloud;
+  region: string;
+  from: string;
+  builderName: string;
+}
+
+export interface RefusedTarget {
+  cloud: BuildCloud;
+  region: string;
+  code: string;
+  reason: string;
+  /** Values for the UI's translated text of `code`. */
+  params: Record<string, string>;
+}
+
+/** What a build runs, computed from the request and the inventory (build.plan; stored on the build). */
+export interface BuildPlan {
+  runs: PlannedRun[];
+  copies: PlannedCopy[];
+  refused: RefusedTarget[];
+}
+
+/**
+ * The request a build was started with, without the values of sensitive variables (only their
+ * names): "Rebuild" starts it again with the plan's base images as overrides.
+ */
+export interface BuildRequestRecord {
+  templateId: string;
+  version: number;
+  accountIds: string[];
+  targets: { groupIds?: string[]; clouds?: BuildCloud[]; regions?: { cloud: BuildCloud; region: string }[] };
+  variables: { name: string; value: string }[];
+  sensitiveVariableNames: string[];
+  inputs: { path: string; sha256: string }[];
+  baseImageOverrides: { cloud: BuildCloud; region: string; imageId: string }[];
+  parallelism: number;
+  failFast: boolean;
+}
+
+/**
+ * A run's builder: the template's builder `sourceBuilder` with `options` (Packer option names of
+ * its type, e.g. region, availability_zone, source_image_id / source_ami, boot_disk_type,
+ * image_copy_to_mappings / ami_regions) set over its resolved configuration.
+ */
+export interface RunBuilderSpec {
+  sourceBuilder: string;
+  type: 'ucloud-uhost' | 'amazon-ebs';
+  options: Record<string, unknown>;
+  baseImage: PlannedBaseImage;
+  onlyForCopies: boolean;
+}
+
 export const buildStatus = pgEnum('build_status', ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export const buildRunStatus = pgEnum('build_run_status', ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export const buildStepStatus = pgEnum('build_step_status', ['running', 'succeeded', 'failed']);
@@ -44,8 +134,8 @@ export const buildResourceKind = pgEnum('build_resource_kind', BUILD_RESOURCE_KI
 export const buildLogStream = pgEnum('build_log_stream', ['stdout', 'stderr', 'engine']);
 
 // A build: one template version (its body hash, so a rebuild can prove it built the same text)
-// run as one run per builder. Variable values are the non-sensitive ones only; sensitive values
-// are never stored.
+// run as one run per planned (builder, region). Variable values are the non-sensitive ones only;
+// sensitive values are stored sealed until the build ends, never in clear.
 export const builds = pgTable(
   'builds',
   {
@@ -62,6 +152,15 @@ export const builds = pgTable(
     options: jsonb('options').$type<BuildOptions>().notNull(),
     variables: jsonb('variables').$type<Record<string, string>>().notNull().default({}),
     inputs: jsonb('inputs').$type<BuildInputFile[]>().notNull().default([]),
+    /** The plan the runs were written from (null: builds started before plans). */
+    plan: jsonb('plan').$type<BuildPlan>(),
+    /** The request, sensitive values left out, for "Rebuild". */
+    request: jsonb('request').$type<BuildRequestRecord>(),
+    /**
+     * The sensitive variables' values, sealed as one JSON object (secret-box); opened only by the
+     * worker, and cleared when the build reaches a final state.
+     */
+    sealedVariables: text('sealed_variables'),
     cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
@@ -82,6 +181,10 @@ export const buildRuns = pgTable(
     cloud: cloudKind('cloud').notNull(),
     region: text('region').notNull(),
     cloudAccountId: uuid('cloud_account_id').references(() => cloudAccounts.id, { onDelete: 'set null' }),
+    /** The derived builder this run builds (null: runs started before plans build `builder_name` as written). */
+    builder: jsonb('builder').$type<RunBuilderSpec>(),
+    /** When the run was handed to the queue; null while it waits for a slot under the build's parallelism. */
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
     status: buildRunStatus('status').notNull().default('queued'),
     currentStep: text('current_step'),
     /** The engine's run id: every cloud resource of the run is tagged (and named) with it. */

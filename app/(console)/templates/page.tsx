@@ -25,7 +25,7 @@ export default async function TemplatesPage() {
           ) : null
         }
       />
-      <TemplatesTable templates={templates} />
+      <TemplatesTable templates={templates} canBuild={can('build.start')} />
     </>
   );
 }

@@ -1,13 +1,18 @@
 import { procedureFor, readProcedure, router } from '@/server/api/trpc';
+import { buildFormFacts } from '@/server/services/builds/build-form-facts';
 import { cancelBuild, cancelRun } from '@/server/services/builds/cancel-build';
 import { getBuild, readRunLogs } from '@/server/services/builds/find-builds';
-import { startBuild } from '@/server/services/builds/start-build';
-import { ZBuildIdRequest, ZRunIdRequest, ZRunLogsRequest, ZStartBuildRequest } from '../schemas/builds';
+import { planBuild } from '@/server/services/builds/plan-build';
+import { rebuildBuild, startBuild } from '@/server/services/builds/start-build';
+import { ZBuildIdRequest, ZBuildPlanRequest, ZRebuildRequest, ZRunIdRequest, ZRunLogsRequest, ZStartBuildRequest } from '../schemas/builds';
+import { ZTemplateVersionRequest } from '../schemas/templates';
 
 export const buildRouter = router({
-  start: procedureFor('build.start')
-    .input(ZStartBuildRequest)
-    .mutation(({ ctx, input }) => startBuild(ctx.db, ctx.actor, { ...input, variables: Object.fromEntries((input.variables ?? []).map((v) => [v.name, v.value])) })),
+  /** The build dialog's facts for a template version (variables, inputs, accounts, regions, groups, strategies). */
+  form: procedureFor('build.start').input(ZTemplateVersionRequest).query(({ ctx, input }) => buildFormFacts(ctx.db, input.templateId, input.version)),
+  plan: procedureFor('build.start').input(ZBuildPlanRequest).query(({ ctx, input }) => planBuild(ctx.db, ctx.actor, input)),
+  start: procedureFor('build.start').input(ZStartBuildRequest).mutation(({ ctx, input }) => startBuild(ctx.db, ctx.actor, input)),
+  rebuild: procedureFor('build.start').input(ZRebuildRequest).mutation(({ ctx, input }) => rebuildBuild(ctx.db, ctx.actor, input)),
   cancel: procedureFor('build.start').input(ZBuildIdRequest).mutation(({ ctx, input }) => cancelBuild(ctx.db, ctx.actor, input.buildId)),
   cancelRun: procedureFor('build.start').input(ZRunIdRequest).mutation(({ ctx, input }) => cancelRun(ctx.db, ctx.actor, input.runId)),
   get: readProcedure.input(ZBuildIdRequest).query(({ ctx, input }) => getBuild(ctx.db, input.buildId)),

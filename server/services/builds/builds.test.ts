@@ -15,6 +15,7 @@ import { makeActor } from '@/server/testing/actors';
 import { seedTemplateFiles } from '@/server/testing/seed-template';
 import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '@/server/testing/test-db';
 import { createCloudAccount } from '../clouds/create-cloud-account';
+import { syncAccountInventory } from '../clouds/sync-account-inventory';
 import { createTemplate } from '../templates/create-template';
 import { saveTemplateVersion } from '../templates/save-template-version';
 import { storeTemplateBlob } from '../templates/template-attachments';
@@ -53,11 +54,14 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
     sandbox = await startSandboxCloud({ timeScale: 0.1, sshPort: 20000 + Math.floor(Math.random() * 20000) });
     admin = await makeActor(t.database.db, 'admin');
     viewer = await makeActor(t.database.db, 'viewer');
-    const common = { environment: 'sandbox', syncConcurrency: 4, syncIntervalMinutes: 360, enabled: true, imagePageSize: 20 };
+    const common = { environment: 'sandbox', syncConcurrency: 4, syncIntervalMinutes: 360, enabled: true, imagePageSize: 100 };
     accountIds = [
       (await createCloudAccount(t.database.db, admin, { ...common, name: 'u', cloud: 'ucloud', keyId: 'sandbox-public-key', secret: UCLOUD_SECRET, projectId: 'org-sandbox', endpoint: `${sandbox.url}/ucloud` }, { sync: false })).id,
       (await createCloudAccount(t.database.db, admin, { ...common, name: 'a', cloud: 'aws', keyId: 'AKIASANDBOX000000000', secret: AWS_SECRET, endpoint: `${sandbox.url}/ec2` }, { sync: false })).id,
     ];
+    // A build is planned from the synced inventory: the regions it builds in must be synced.
+    await syncAccountInventory(t.database.db, { accountId: accountIds[0]!, regions: ['cn-bj2'], trigger: 'manual' });
+    await syncAccountInventory(t.database.db, { accountId: accountIds[1]!, regions: ['us-east-1'], trigger: 'manual' });
     const seed = await seedTemplateFiles(t.database.db, 'rome-access');
     const created = await createTemplate(t.database.db, admin, { name: 'build-access', role: 'access', description: '', body: seed.body, message: 'first', asDraft: false, attachments: seed.attachments, inputs: seed.inputs });
     expect(created.valid).toBe(true);
@@ -88,8 +92,10 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
     const ids = new Set((await ledgerOf(runId)).map((r) => r.resourceId));
     return (await sandboxResources(sandbox.url)).filter((r) => r.kind !== 'snapshot' && (ids.has(r.id) || JSON.stringify(r).includes(runTag)));
   };
+  const UCLOUD_HOME = { cloud: 'ucloud', region: 'cn-bj2' } as const;
+  const AWS_HOME = { cloud: 'aws', region: 'us-east-1' } as const;
   const start = (over: Partial<Parameters<typeof startBuild>[2]> = {}, actor = admin) =>
-    startBuild(db(), actor, { templateId, version: 1, accountIds, inputs: [{ path: RELEASE, sha256: releaseSha }], ...over });
+    startBuild(db(), actor, { templateId, version: 1, accountIds, targets: { regions: [UCLOUD_HOME, AWS_HOME] }, inputs: [{ path: RELEASE, sha256: releaseSha }], ...over });
 
   it('builds both builders of the seeded template: artifacts, logs, steps and a ledger with only the images left', { timeout: 240_000 }, async () => {
     // Every run of the process takes from the one process-wide budget (not a budget per run).
@@ -134,6 +140,11 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
     take.mockRestore();
     const [build] = await db().select().from(tables.builds).where(eq(tables.builds.id, started.buildId));
     expect(build).toMatchObject({ status: 'succeeded', templateVersion: 1, options: { parallelism: 0, failFast: false } });
+    // The plan and the request are stored; each run carries its derived builder.
+    expect(build!.plan!.runs.map((r) => [r.builderName, r.region, r.baseImage.how])).toEqual([['aws-us-east-1', 'us-east-1', 'template'], ['ucloud-cn-bj2', 'cn-bj2', 'template']]);
+    expect(build!.request).toMatchObject({ templateId, version: 1, targets: { regions: [UCLOUD_HOME, AWS_HOME] }, sensitiveVariableNames: [] });
+    const ucloudRun = runs.find((r) => r.cloud === 'ucloud')!;
+    expect(ucloudRun.builder).toMatchObject({ sourceBuilder: 'ucloud-cn-bj2', type: 'ucloud-uhost', options: { region: 'cn-bj2', availability_zone: 'cn-bj2-02', source_image_id: 'uimage-vmy3ld', boot_disk_type: 'cloud_ssd', image_copy_to_mappings: [] } });
     expect(build!.bodySha256).toMatch(/^[0-9a-f]{64}$/);
     const [audit] = await db().select().from(tables.auditLog).where(eq(tables.auditLog.targetId, started.buildId));
     expect(audit).toMatchObject({ action: 'build.start', targetType: 'build', actorId: admin.id });
@@ -157,7 +168,7 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
     body.provisioners.push({ type: 'shell', inline: ['echo the service refused to start >&2', 'exit 3'] });
     await saveTemplateVersion(db(), admin, { templateId, baseVersion: 1, body: JSON.stringify(body, null, 2), message: 'break it', asDraft: false });
     // Through the tRPC route this time, as the build dialog will call it.
-    const started = await api(admin).build.start({ templateId, version: 2, accountIds, builders: ['aws-us-east-1'], inputs: [{ path: RELEASE, sha256: releaseSha }], failFast: true });
+    const started = await api(admin).build.start({ templateId, version: 2, accountIds, targets: { regions: [AWS_HOME] }, inputs: [{ path: RELEASE, sha256: releaseSha }], failFast: true });
     expect(started.runs).toHaveLength(1);
     const [run] = await finished(started.buildId);
     expect(run!.status).toBe('failed');
@@ -175,7 +186,7 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
     // Images never become available: the run waits on its image until it is cancelled.
     await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ stuckImages: true }) });
     try {
-      const started = await start({ builders: ['ucloud-cn-bj2'] });
+      const started = await start({ targets: { regions: [UCLOUD_HOME] } });
       const runId = started.runs[0]!.runId;
       await until('the run to wait for its image', async () => {
         const [r] = await db().select().from(tables.buildRuns).where(eq(tables.buildRuns.id, runId));
@@ -204,19 +215,83 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
       return err as AppError;
     };
     expect((await refused(start({ version: 3 }))).userMessage).toMatch(/validation errors/);
-    expect((await refused(start({ builders: ['nope'] }))).userMessage).toMatch(/no builder named nope/);
+    expect((await refused(start({ targets: { regions: [{ cloud: 'ucloud', region: 'mars-1' }] } }))).userMessage).toMatch(/mars-1 is not an active ucloud region/);
     expect((await refused(start({ accountIds: [accountIds[0]!] }))).userMessage).toMatch(/No aws account/);
     expect((await refused(start({}, viewer))).code).toBe('FORBIDDEN');
-    await expect(api(viewer).build.start({ templateId, version: 1, accountIds })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(api(viewer).build.start({ templateId, version: 1, accountIds, targets: { regions: [UCLOUD_HOME] } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(api(viewer).build.cancel({ buildId: (await db().select({ id: tables.builds.id }).from(tables.builds))[0]!.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const before = await db().select({ id: tables.builds.id }).from(tables.builds);
     expect(before).toHaveLength(3);
   });
 
+  it('takes sensitive variables sealed, hands them to the run, and keeps them out of every column and log line', { timeout: 240_000 }, async () => {
+    const SECRET = 'tok-5b1f0c7e9a2d4c3b8e6f';
+    const seed = await seedTemplateFiles(db(), 'rome-access');
+    const body = JSON.parse(seed.body) as { variables: Record<string, string>; 'sensitive-variables': string[]; provisioners: unknown[] };
+    body.variables['release_token'] = '';
+    body['sensitive-variables'].push('release_token');
+    body.provisioners.push({ type: 'shell', environment_vars: ['TOKEN={{user `release_token`}}'], inline: ['test -n "$TOKEN" || exit 4', 'echo "token=$TOKEN"'] });
+    const saved = await saveTemplateVersion(db(), admin, { templateId, baseVersion: 3, body: JSON.stringify(body, null, 2), message: 'a token', asDraft: false });
+    const started = await start({ version: saved.version, targets: { regions: [AWS_HOME] }, variables: [{ name: 'release_token', value: SECRET }, { name: 'service_version', value: '2.3.1' }] });
+    const [during] = await db().select().from(tables.builds).where(eq(tables.builds.id, started.buildId));
+    expect(during!.sealedVariables).toBeTruthy();
+    expect(during!.sealedVariables).not.toContain(SECRET);
+    expect(during!.variables).toEqual({ service_version: '2.3.1' });
+    expect(during!.request).toMatchObject({ variables: [{ name: 'service_version', value: '2.3.1' }], sensitiveVariableNames: ['release_token'] });
+    const [run] = await finished(started.buildId);
+    const logs = await logsOf(run!.id);
+    expect(run!.status, logs.map((l) => l.text).join('\n')).toBe('succeeded');
+    // The run got the value (the provisioner refuses an empty one) and its log shows it redacted.
+    expect(logs.some((l) => l.text.includes('token=[redacted]'))).toBe(true);
+    expect(logs.some((l) => l.text.includes(SECRET))).toBe(false);
+    const [after] = await db().select().from(tables.builds).where(eq(tables.builds.id, started.buildId));
+    expect(after!.status).toBe('succeeded');
+    expect(after!.sealedVariables).toBeNull();
+    const columns = rowsOf<{ table_name: string; column_name: string }>(
+      await db().execute(sql`select table_name, column_name from information_schema.columns where table_schema = 'public' and data_type in ('text', 'jsonb', 'character varying')`),
+    );
+    for (const { table_name, column_name } of columns) {
+      const [hit] = rowsOf<{ n: number }>(await db().execute(sql.raw(`select count(*)::int as n from "${table_name}" where "${column_name}"::text like '%${SECRET}%'`)));
+      expect(hit?.n, `${table_name}.${column_name}`).toBe(0);
+    }
+  });
+
+  it('parallelism 1 runs one run at a time: the next is queued only when one finishes', { timeout: 240_000 }, async () => {
+    const started = await start({ parallelism: 1 });
+    expect(started.runs).toHaveLength(2);
+    const initially = await runsOf(started.buildId);
+    expect(initially.filter((r) => r.dispatchedAt).length).toBe(1);
+    let most = 0;
+    const runs = await until('both runs to finish, one at a time', async () => {
+      const now = await runsOf(started.buildId);
+      most = Math.max(most, now.filter((r) => r.dispatchedAt && (r.status === 'queued' || r.status === 'running')).length);
+      return now.every((r) => ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(r.status)) ? now : null;
+    });
+    expect(most).toBe(1);
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+    const [first, second] = [...runs].sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime());
+    expect(second!.startedAt!.getTime()).toBeGreaterThanOrEqual(first!.finishedAt!.getTime());
+    expect(second!.dispatchedAt!.getTime()).toBeGreaterThanOrEqual(first!.finishedAt!.getTime());
+  });
+
+  it('fail-fast: the first failed run cancels the others', { timeout: 240_000 }, async () => {
+    // Version 2 fails in its last provisioner; one run at a time, so the second is still waiting.
+    const started = await start({ version: 2, parallelism: 1, failFast: true });
+    const runs = await finished(started.buildId);
+    const failed = runs.find((r) => r.status === 'failed');
+    const other = runs.find((r) => r !== failed);
+    expect(failed?.errorCode).toMatch(/^STEP_FAILED:provision/);
+    expect(other).toMatchObject({ status: 'cancelled', errorCode: 'CANCELLED', attempt: 0, startedAt: null });
+    expect(other!.error).toMatch(/fail-fast/);
+    expect(other!.cancelRequestedAt).not.toBeNull();
+    const [build] = await db().select().from(tables.builds).where(eq(tables.builds.id, started.buildId));
+    expect(build!.status).toBe('failed');
+  });
+
   it('a worker that stops mid-run ends the run interrupted and cleans up its resources', { timeout: 180_000 }, async () => {
     await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ stuckImages: true }) });
     try {
-      const started = await start({ builders: ['aws-us-east-1'] });
+      const started = await start({ targets: { regions: [AWS_HOME] } });
       const runId = started.runs[0]!.runId;
       await until('the run to wait for its image', async () => {
         const [r] = await db().select().from(tables.buildRuns).where(eq(tables.buildRuns.id, runId));

@@ -16,7 +16,9 @@ export async function getBuild(db: Db, buildId: string) {
     .from(r)
     .where(eq(r.buildId, buildId))
     .orderBy(asc(r.cloud), asc(r.region), asc(r.builderName));
-  return { ...build, runs };
+  // The sealed sensitive values never leave the server, not even sealed.
+  const { sealedVariables: _sealed, ...dto } = build;
+  return { ...dto, runs };
 }
 
 export async function readRunLogs(db: Db, req: { runId: string; afterSeq: number; limit: number }) {

@@ -14,6 +14,8 @@ import { ApiBudget } from '@/server/engine/scheduler/api-budget';
 import { checkTemplate } from '@/server/engine/template/check-template';
 import { logger } from '@/server/lib/logger';
 import { unsealSecret } from '../clouds/secret-box';
+import { dispatchRuns, failFastAfter } from './dispatch-runs';
+import { deriveRunBuild } from './plan-build';
 
 /**
  * The vendors' API budgets of this process: one for every run the process executes, so that
@@ -97,7 +99,9 @@ export async function runBuildRun(db: Db, runId: string, settings: BuildEngineSe
     .update(r)
     .set({ status: final.status, finishedAt: sql`now()`, errorCode: final.errorCode ?? null, error: final.error ?? null, artifact: final.artifact ?? null })
     .where(eq(r.id, run.id));
+  if (final.status === 'failed') await failFastAfter(db, run.buildId, run.id);
   await settleBuild(db, run.buildId);
+  await dispatchRuns(db, run.buildId);
   log.info({ status: final.status, error: final.error }, 'build run finished');
   return { status: final.status };
 }
@@ -135,8 +139,23 @@ async function loadRunSetup(db: Db, run: typeof tables.buildRuns.$inferSelect) {
   const v = tables.templateVersions;
   const [version] = await db.select().from(v).where(and(eq(v.templateId, build.templateId), eq(v.version, build.templateVersion)));
   if (!version) throw new RunSetupError('INTERNAL', `Version ${build.templateVersion} of the template is gone.`);
-  const check = checkTemplate(version.body, { vars: build.variables, env: {}, upTo: 'options' });
+  let sensitive: Record<string, string> = {};
+  if (build.sealedVariables) {
+    try {
+      sensitive = JSON.parse(unsealSecret(build.sealedVariables)) as Record<string, string>;
+    } catch {
+      throw new RunSetupError('SECRET_UNREADABLE', "The build's sensitive variables cannot be decrypted with this console's CONSOLE_SECRET_KEY.");
+    }
+  }
+  const check = checkTemplate(version.body, { vars: { ...build.variables, ...sensitive }, env: {}, upTo: 'options' });
   if (!check.template) throw new RunSetupError('TEMPLATE_INVALID', `The template does not check: ${check.issues.map((i) => i.message).join('; ')}`);
+  // The run's own builder: the template's, derived for the run's region by the build's plan.
+  let template = check.template;
+  if (run.builder) {
+    const derived = deriveRunBuild(template, run.builderName, run.builder);
+    if (!derived) throw new RunSetupError('TEMPLATE_INVALID', `The template has no ${run.builder.type} builder named ${run.builder.sourceBuilder}.`);
+    template = { ...template, builds: [derived] };
+  }
 
   const a = tables.templateVersionAttachments;
   const attached = await db.select({ path: a.path, sha256: a.sha256 }).from(a).where(eq(a.versionId, version.id));
@@ -164,7 +183,7 @@ async function loadRunSetup(db: Db, run: typeof tables.buildRuns.$inferSelect) {
   } catch {
     throw new RunSetupError('SECRET_UNREADABLE', `The keys of the account ${account.name} cannot be decrypted with this console's CONSOLE_SECRET_KEY.`);
   }
-  return { template: check.template, files: memoryFileSource(files), credentials, sshPort: account.sshPort ?? undefined };
+  return { template, files: memoryFileSource(files), credentials, sshPort: account.sshPort ?? undefined };
 }
 
 /** A build's status from its runs: running while any is unfinished, then the worst outcome. */
@@ -173,7 +192,8 @@ export async function settleBuild(db: Db, buildId: string): Promise<void> {
   const statuses = runs.map((x) => x.status);
   if (statuses.some((s) => s === 'queued' || s === 'running')) return;
   const status = statuses.every((s) => s === 'succeeded') ? 'succeeded' : statuses.some((s) => s === 'failed' || s === 'interrupted') ? 'failed' : 'cancelled';
-  await db.update(tables.builds).set({ status, finishedAt: sql`now()` }).where(eq(tables.builds.id, buildId));
+  // A final build needs no sensitive values any more: they are kept sealed only while runs may use them.
+  await db.update(tables.builds).set({ status, finishedAt: sql`now()`, sealedVariables: null }).where(eq(tables.builds.id, buildId));
 }
 
 type Stream = 'stdout' | 'stderr' | 'engine';

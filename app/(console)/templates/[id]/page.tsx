@@ -16,7 +16,7 @@ export default async function TemplatePage({ params }: { params: Promise<{ id: s
   return (
     <>
       <PageHeader title={template.name} description={template.description} />
-      <TemplateEditor initial={template} canEdit={can('template.write')} />
+      <TemplateEditor initial={template} canEdit={can('template.write')} canBuild={can('build.start')} />
     </>
   );
 }
