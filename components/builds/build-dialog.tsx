@@ -118,7 +118,9 @@ function BuildForm({ form, templateId, version, onCancel }: { form: Form; templa
   );
   const settled = useSettled(request, 300);
   const hasTargets = groupIds.length + allOf.length + regions.length > 0;
-  const plan = trpc.build.plan.useQuery(settled, { enabled: hasTargets && accountIds.length > 0, placeholderData: keepPreviousData, retry: false });
+  // Asked with the settled request only: the current one may have targets the settled one lacks yet.
+  const settledTargets = (settled.targets.groupIds?.length ?? 0) + (settled.targets.clouds?.length ?? 0) + (settled.targets.regions?.length ?? 0) > 0;
+  const plan = trpc.build.plan.useQuery(settled, { enabled: settledTargets && settled.accountIds.length > 0, placeholderData: keepPreviousData, retry: false });
   const start = trpc.build.start.useMutation({ onSuccess: (started) => router.push(`/builds/${started.buildId}`) });
   const current = hasTargets ? plan.data : undefined;
   const stale = plan.isFetching || settled !== request;
@@ -349,24 +351,27 @@ function PlanView({ plan, overrides, setOverrides, onDropRefused }: { plan: Plan
                   <Td className="align-top">
                     <span className="block text-xs text-slate-500">{CLOUD_LABEL[r.cloud]}</span>
                     <span className="font-mono text-xs font-medium">{r.region}</span>
-                    <span className="block font-mono text-[11px] text-slate-500" title={t('plan.builderName')}>
+                    <span className="block font-mono text-[11px] whitespace-nowrap text-slate-500" title={t('plan.builderName')}>
                       {r.builderName}
                     </span>
                     <span className="block text-[11px] text-slate-500 sm:hidden">
                       {r.zone ?? t('plan.anyZone')} · {r.diskType ?? t('plan.amiDisk')}
                     </span>
                   </Td>
-                  <Td className="hidden align-top font-mono text-xs sm:table-cell">{r.zone ?? t('plan.anyZone')}</Td>
-                  <Td className="max-w-[22rem] align-top">
+                  <Td className="hidden align-top font-mono text-xs whitespace-nowrap sm:table-cell">{r.zone ?? t('plan.anyZone')}</Td>
+                  <Td className="max-w-[20rem] align-top">
                     <div className="flex flex-wrap items-center gap-1">
                       <Badge tone={r.baseImage.how === 'template' ? 'neutral' : r.baseImage.how === 'inventory' ? 'blue' : 'amber'}>{t(`how.${r.baseImage.how}`)}</Badge>
                       <span className="font-mono text-xs">{r.baseImage.imageId}</span>
                     </div>
+                    <p className="truncate text-[11px] text-slate-600" title={r.baseImage.name}>
+                      {r.baseImage.name}
+                    </p>
                     {r.baseImage.templateImageId ? <p className="text-[11px] text-slate-500">{t('plan.insteadOf', { imageId: r.baseImage.templateImageId })}</p> : null}
                     <Select
                       ref={i === 0 ? firstSelect : undefined}
                       aria-label={t('plan.override', { region: r.region })}
-                      className="mt-1 h-7 text-xs"
+                      className="mt-1 h-7 w-full min-w-[12rem] text-xs"
                       value={overrides[k] ?? ''}
                       onChange={(e) => {
                         const v = e.target.value;
@@ -378,7 +383,7 @@ function PlanView({ plan, overrides, setOverrides, onDropRefused }: { plan: Plan
                         });
                       }}
                     >
-                      <option value="">{t('plan.resolved', { name: r.baseImage.name })}</option>
+                      <option value="">{t('plan.resolved')}</option>
                       {r.candidates.map((c) => (
                         <option key={c.imageId} value={c.imageId}>
                           {c.name} · {c.imageId}
@@ -387,7 +392,7 @@ function PlanView({ plan, overrides, setOverrides, onDropRefused }: { plan: Plan
                       ))}
                     </Select>
                   </Td>
-                  <Td className="hidden align-top font-mono text-xs sm:table-cell">{r.diskType ?? t('plan.amiDisk')}</Td>
+                  <Td className="hidden align-top font-mono text-xs whitespace-nowrap sm:table-cell">{r.diskType ?? t('plan.amiDisk')}</Td>
                   <Td className="align-top text-xs">
                     {r.onlyForCopies ? <Badge tone="violet">{t('plan.onlyForCopies')}</Badge> : <span className="text-slate-600">{t('plan.buildHere')}</span>}
                     {r.copyTo.length ? <p className="mt-1 text-slate-700">{t('plan.copiesTo', { regions: r.copyTo.join(', ') })}</p> : null}

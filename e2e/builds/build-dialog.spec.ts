@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { admin, expect, screenshots, signIn, test, trpcMutation } from '../fixtures';
+import { mkdirSync } from 'node:fs';
+import { admin, expect, SCREENSHOTS, signIn, test, trpcMutation } from '../fixtures';
 
 const RELEASE = path.resolve(import.meta.dirname, '../../db/seed-templates/rome-access/inputs/release/rome-access-2.3.1-linux-amd64.tar.gz');
 
@@ -15,6 +16,18 @@ async function trpcQuery<T>(page: Page, procedure: string, input: unknown): Prom
     },
     { procedure, input },
   ) as Promise<T>;
+}
+
+/** The dialog at 1440 and 390 px, scrolled so its plan is in view (on a phone the form comes first). */
+async function dialogScreenshots(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await page.waitForTimeout(150);
+    await page.getByRole('heading', { name: 'Plan', exact: true }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
 }
 
 function consoleErrors(page: Page): string[] {
@@ -50,6 +63,8 @@ test('build dialog: six regions over both clouds, one copied, one base image fro
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();
   await page.getByRole('table', { name: 'Templates' }).getByRole('link', { name: 'rome-access' }).click();
+  // The list has a Build button per template too: wait for the editor before clicking its one.
+  await expect(page.getByText(/Editing from version \d+/)).toBeVisible();
   await page.getByRole('button', { name: /^Build rome-access v\d+$/ }).click();
   const dialog = page.getByRole('dialog', { name: /^Build rome-access v\d+$/ });
   await expect(dialog).toBeVisible();
@@ -82,7 +97,7 @@ test('build dialog: six regions over both clouds, one copied, one base image fro
   await expect(plan.getByRole('row').filter({ hasText: 'ucloud-cn-bj2' })).toContainText('template');
   await expect(plan.getByRole('row').filter({ hasText: 'no run of its own' })).toContainText('copy from cn-sh2');
   await expect(dialog.getByText(/target.* cannot be built/)).toHaveCount(0);
-  await screenshots(page, 'build-dialog-plan');
+  await dialogScreenshots(page, 'build-dialog-plan');
 
   // A refused target shows its reason and can be dropped.
   await search.fill('sa-east-1');
@@ -92,7 +107,7 @@ test('build dialog: six regions over both clouds, one copied, one base image fro
   await expect(refused).toContainText('sa-east-1');
   await expect(refused).toContainText('NO_BASE_IMAGE');
   await expect(dialog.getByRole('button', { name: /^Start build/ })).toBeDisabled();
-  await screenshots(page, 'build-dialog-refused');
+  await dialogScreenshots(page, 'build-dialog-refused');
   await refused.getByRole('button', { name: 'Drop refused targets' }).click();
   await expect(summary).toHaveText('5 runs · 1 copy · 0 refused', { timeout: 30_000 });
 
