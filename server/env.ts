@@ -41,6 +41,14 @@ const ZEnv = z.object({
   SANDBOX_PORT: z.coerce.number().int().positive().default(4600),
   SANDBOX_SSH_PORT: z.coerce.number().int().positive().default(2222),
   WORKER_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
+  // Engine timings of the build runs a worker executes (the sandbox and tests go faster); unset:
+  // the engine's defaults (2 s first poll, 10 min host wait, 2 s first cleanup retry, 1 s cancel poll).
+  WORKER_BUILD_POLL_MS: z.coerce.number().int().min(10).optional(),
+  WORKER_BUILD_HOST_TIMEOUT_MS: z.coerce.number().int().min(1_000).optional(),
+  WORKER_BUILD_CLEANUP_RETRY_MS: z.coerce.number().int().min(10).optional(),
+  WORKER_BUILD_CANCEL_POLL_MS: z.coerce.number().int().min(50).optional(),
+  // Seconds without a heartbeat after which a running build run is taken for a dead worker's.
+  WORKER_BUILD_STALE_SECONDS: z.coerce.number().int().min(10).max(600).optional(),
   // Reverse proxies in front of the console (comma-separated IPs or CIDRs). Only when the
   // socket peer is one of them is X-Forwarded-For believed; unset, it never is.
   TRUSTED_PROXIES: z

@@ -187,7 +187,10 @@ export const buildRuns = pgTable(
     dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
     status: buildRunStatus('status').notNull().default('queued'),
     currentStep: text('current_step'),
-    /** The engine's run id: every cloud resource of the run is tagged (and named) with it. */
+    /**
+     * The engine's run id of the run's latest attempt (a build, or a copies-only retry): every cloud
+     * resource of that attempt is tagged (and named) with it. Earlier attempts' tags stay in the ledger.
+     */
     runTag: text('run_tag'),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
@@ -197,6 +200,10 @@ export const buildRuns = pgTable(
     attempt: integer('attempt').notNull().default(0),
     cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
     bossJobId: text('boss_job_id'),
+    /** Bumped every few seconds by the worker running the run; a lapsed one means the worker is gone (reap-runs.ts). */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    /** When the sweeper last made sure nothing of this run's cloud resources is left (null: not yet, or to do again). */
+    sweptAt: timestamp('swept_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: updatedAt(),
   },

@@ -187,6 +187,10 @@ export interface CopyImageOptions {
   reporter: Reporter;
   budget?: ApiBudget;
   runIdPrefix?: string;
+  /** The run id to tag the copies with (the caller records it before anything is created); default: a new one. */
+  runId?: string;
+  /** Tags of the copies besides the run id (the build copies with the template's image tags). */
+  tags?: Record<string, string>;
   /** Bound of each copy's wait; default 1 hour (UCloud's wait_image_ready_timeout). */
   timeoutMs?: number;
   pollMs?: number;
@@ -203,7 +207,7 @@ export interface CopyImageResult {
 
 /** Copies an existing image to the given regions only (the console's "redo copies"; `image copy`). */
 export async function copyImageToRegions(opts: CopyImageOptions): Promise<CopyImageResult> {
-  const runId = newRunId(opts.runIdPrefix ?? 'copy');
+  const runId = opts.runId ?? newRunId(opts.runIdPrefix ?? 'copy');
   const budget = opts.budget ?? new ApiBudget();
   const provider = withBudget(createProvider(opts.credentials, { pollIntervalMs: opts.pollMs }), budget, opts.credentials.keyId);
   const state = { images: [] as ProducedImage[], failures: [] as CopyFailure[] };
@@ -218,7 +222,7 @@ export async function copyImageToRegions(opts: CopyImageOptions): Promise<CopyIm
       const out = await copyToRegions(
         {
           provider, cloud: opts.cloud, budget, account: opts.credentials.keyId, runId,
-          from: opts.from,
+          from: opts.from, tags: opts.tags,
           to: [...new Set(opts.to)].filter((r) => r !== opts.from.region).map((region) => ({ region, name: opts.name ?? source.name, description: source.description || undefined, projectId: opts.credentials.projectId })),
           signal, log, reporter, timeoutMs: opts.timeoutMs ?? 3_600_000, pollMs: opts.pollMs ?? DEFAULT_TIMING.pollMs, step: 'copy-image',
         },

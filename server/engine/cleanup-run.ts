@@ -76,7 +76,7 @@ export async function cleanupRun(opts: CleanupRunOptions): Promise<CleanupRunRes
         continue;
       }
       try {
-        await remove(r);
+        await deleteRunResource(provider, r, { signal, pollMs, hostTimeoutMs: opts.hostTimeoutMs });
         result.deleted.push(r);
         log(`deleted ${label}`);
       } catch (err) {
@@ -86,33 +86,38 @@ export async function cleanupRun(opts: CleanupRunOptions): Promise<CleanupRunRes
     }
   });
   return result;
+}
 
-  async function remove(r: RunResource): Promise<void> {
-    switch (r.kind) {
-      case 'host':
-        await provider.terminateHost(r.region, r.id, { signal });
-        await waitFor(
-          async () => {
-            const host = await provider.describeHost(r.region, r.id, { signal });
-            return !host || host.state === 'terminated' ? { done: true, value: undefined } : { done: false, state: host.vendorState || host.state };
-          },
-          { step: 'cleanup', what: `host ${r.id} to terminate`, signal, timeoutMs: opts.hostTimeoutMs ?? 10 * 60_000, pollMs },
-        );
-        return;
-      case 'eip':
-        return provider.releasePublicIp(r.region, r.id, { signal });
-      case 'firewall':
-        // "In use" until the host is fully gone: retryable, like the build's own cleanup.
-        return retry(() => provider.deleteFirewall(r.region, r.id, { signal }), {
-          tries: 30,
-          signal,
-          delay: (attempt) => Math.min(pollMs * 6, pollMs * attempt),
-          shouldRetry: (err) => isCloudApiError(err) && err.retryable,
-        });
-      case 'keypair':
-        return provider.deleteKeyPair(r.region, r.id, { signal });
-      case 'image':
-        return provider.deleteImage(r.region, r.id, { signal });
-    }
+/**
+ * Deletes one resource of a run and, for a host, waits until it is gone (its firewall and key pair
+ * are in use until then). Shared with the console's sweeper (services/builds/sweep-runs.ts).
+ */
+export async function deleteRunResource(provider: CloudProvider, r: RunResource, opts: { signal: AbortSignal; pollMs: number; hostTimeoutMs?: number }): Promise<void> {
+  const { signal, pollMs } = opts;
+  switch (r.kind) {
+    case 'host':
+      await provider.terminateHost(r.region, r.id, { signal });
+      await waitFor(
+        async () => {
+          const host = await provider.describeHost(r.region, r.id, { signal });
+          return !host || host.state === 'terminated' ? { done: true, value: undefined } : { done: false, state: host.vendorState || host.state };
+        },
+        { step: 'cleanup', what: `host ${r.id} to terminate`, signal, timeoutMs: opts.hostTimeoutMs ?? 10 * 60_000, pollMs },
+      );
+      return;
+    case 'eip':
+      return provider.releasePublicIp(r.region, r.id, { signal });
+    case 'firewall':
+      // "In use" until the host is fully gone: retryable, like the build's own cleanup.
+      return retry(() => provider.deleteFirewall(r.region, r.id, { signal }), {
+        tries: 30,
+        signal,
+        delay: (attempt) => Math.min(pollMs * 6, pollMs * attempt),
+        shouldRetry: (err) => isCloudApiError(err) && err.retryable,
+      });
+    case 'keypair':
+      return provider.deleteKeyPair(r.region, r.id, { signal });
+    case 'image':
+      return provider.deleteImage(r.region, r.id, { signal });
   }
 }

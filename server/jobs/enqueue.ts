@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import { QUEUES, type QueueName, type QueuePayload } from './queues';
 
-export { SYNC_HEARTBEAT } from './queues';
+export { BUILD_HEARTBEAT, SYNC_HEARTBEAT } from './queues';
 
 const KEY = Symbol.for('rome.boss');
 type Holder = { [KEY]?: PgBoss };

@@ -53,6 +53,30 @@ export const QUEUES = {
     // engine or the crash sweeper); the console's "Retry" starts failed runs again on purpose.
     policy: { expireInSeconds: 3 * 60 * 60, retryLimit: 0, retryDelay: 0, retryBackoff: false },
   },
+  // A copies-only attempt of a run whose image exists but some copies failed (retry-build.ts):
+  // the same rules as build.run (no blind retry, a long hard stop: a copy may take an hour).
+  'build.copy': {
+    payload: z.object({ runId: z.string().uuid(), buildId: z.string().uuid() }),
+    cron: undefined,
+    policy: { expireInSeconds: 3 * 60 * 60, retryLimit: 0, retryDelay: 0, retryBackoff: false },
+  },
+  // Every minute (and at every worker start): runs whose worker is gone (lapsed heartbeat, or a
+  // job that expired or vanished) are marked interrupted and handed to the sweeper. Workers also
+  // do this every few seconds in-process (BUILD_HEARTBEAT); the schedule covers a console whose
+  // workers all restarted. No retry: the next minute does the same.
+  'build.reap': {
+    payload: z.object({}).default({}),
+    cron: '* * * * *',
+    policy: { expireInSeconds: 2 * 60, retryLimit: 0, retryDelay: 0, retryBackoff: false },
+  },
+  // Deletes the cloud resources of runs that are no longer running (sweep-runs.ts): the runs
+  // named, or (scheduled) every finished run not yet swept. Idempotent (NotFound is done), so a
+  // failed sweep is simply done again: one retry a minute later, then the next schedule.
+  'build.sweep': {
+    payload: z.object({ runIds: z.array(z.string().uuid()).max(1_000).optional(), reason: z.enum(['schedule', 'reaped', 'manual']).default('schedule') }),
+    cron: '*/15 * * * *',
+    policy: { expireInSeconds: 30 * 60, retryLimit: 1, retryDelay: 60, retryBackoff: false },
+  },
   // Every few minutes: enqueue the accounts whose sync interval has passed.
   'inventory.schedule': {
     payload: z.object({}).default({}),
@@ -70,6 +94,14 @@ export const QUEUES = {
  * in the UI (a click after that is answered by the server, which knows whether the job exists).
  */
 export const SYNC_HEARTBEAT = { everySeconds: 5, staleAfterSeconds: 30, queuedForSeconds: 15 * 60 } as const;
+
+/**
+ * Liveness of a running build run: its worker bumps `build_runs.heartbeat_at` every
+ * `everySeconds`; a `running` run whose heartbeat is older than `staleAfterSeconds` belongs to a
+ * worker that is gone (kill -9, lost host) and is marked `interrupted` (reap-runs.ts). Not retried
+ * automatically: the user sees why in the run's log and state, and Retry runs it again.
+ */
+export const BUILD_HEARTBEAT = { everySeconds: 5, staleAfterSeconds: 30 } as const;
 
 export type QueueName = keyof typeof QUEUES;
 export type QueuePayload<Q extends QueueName> = z.input<(typeof QUEUES)[Q]['payload']>;

@@ -1,12 +1,13 @@
 import type PgBoss from 'pg-boss';
 import type { Database } from '@/db';
+import type { Env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { startBoss, stopBoss } from './boss';
 import { handlePurgeSessions } from './handlers/housekeeping-purge-sessions';
-import { handleBuildRun } from './handlers/build-run';
+import { handleBuildCopy, handleBuildReap, handleBuildRun, handleBuildSweep } from './handlers/build-run';
 import { handleInventorySchedule, handleInventorySync } from './handlers/inventory';
 import type { BuildEngineSettings } from '@/server/services/builds/run-build';
-import { SYNC_HEARTBEAT } from './queues';
+import { BUILD_HEARTBEAT, SYNC_HEARTBEAT } from './queues';
 import { reconcileInventorySyncs } from './reconcile';
 
 interface WorkerState {
@@ -20,15 +21,44 @@ const STATE = new WeakMap<PgBoss, WorkerState>();
  * a worker that died are marked interrupted (and retried per policy); the same sweep then runs
  * every few seconds, for workers that die while this one runs.
  */
-export async function startWorker(database: Database, opts: { pollingIntervalSeconds?: number; buildRunsAtOnce?: number; build?: BuildEngineSettings } = {}): Promise<PgBoss> {
+export interface WorkerOptions {
+  pollingIntervalSeconds?: number;
+  buildRunsAtOnce?: number;
+  build?: BuildEngineSettings;
+  /** A build run's heartbeat older than this is a dead worker's (BUILD_HEARTBEAT; tests shorten it). */
+  buildStaleAfterSeconds?: number;
+}
+
+/** The worker's build knobs from the environment (WORKER_BUILD_*; see README's table). */
+export function workerOptionsFromEnv(e: Env): Pick<WorkerOptions, 'build' | 'buildStaleAfterSeconds'> {
+  const timing = {
+    ...(e.WORKER_BUILD_POLL_MS !== undefined ? { pollMs: e.WORKER_BUILD_POLL_MS } : {}),
+    ...(e.WORKER_BUILD_HOST_TIMEOUT_MS !== undefined ? { hostTimeoutMs: e.WORKER_BUILD_HOST_TIMEOUT_MS } : {}),
+  };
+  return {
+    build: {
+      ...(Object.keys(timing).length ? { timing } : {}),
+      ...(e.WORKER_BUILD_CLEANUP_RETRY_MS !== undefined ? { cleanupRetryDelayMs: e.WORKER_BUILD_CLEANUP_RETRY_MS } : {}),
+      ...(e.WORKER_BUILD_CANCEL_POLL_MS !== undefined ? { cancelPollMs: e.WORKER_BUILD_CANCEL_POLL_MS } : {}),
+    },
+    ...(e.WORKER_BUILD_STALE_SECONDS !== undefined ? { buildStaleAfterSeconds: e.WORKER_BUILD_STALE_SECONDS } : {}),
+  };
+}
+
+export async function startWorker(database: Database, opts: WorkerOptions = {}): Promise<PgBoss> {
   const boss = await startBoss(database, { role: 'worker' });
   const state: WorkerState = { running: new Set() };
   STATE.set(boss, state);
   // PGlite is this process's database and the process just started: nothing else runs a sync.
   await reconcileInventorySyncs(database.db, boss, { everyRunning: database.driver === 'pglite' });
+  // Build runs too: on PGlite every running run is a dead process's; on PostgreSQL those whose
+  // heartbeat lapsed. The reaper queues the sweep of what they left in the cloud.
+  const staleAfterSeconds = opts.buildStaleAfterSeconds ?? BUILD_HEARTBEAT.staleAfterSeconds;
+  await handleBuildReap(database.db, boss, { staleAfterSeconds, everyRunning: database.driver === 'pglite' }).catch((err: unknown) => logger.warn({ err }, 'build run reap failed'));
   state.sweep = setInterval(() => {
     reconcileInventorySyncs(database.db, boss).catch((err: unknown) => logger.warn({ err }, 'inventory sync sweep failed'));
-  }, (SYNC_HEARTBEAT.staleAfterSeconds * 1000) / 2);
+    handleBuildReap(database.db, boss, { staleAfterSeconds }).catch((err: unknown) => logger.warn({ err }, 'build run reap failed'));
+  }, (Math.min(SYNC_HEARTBEAT.staleAfterSeconds, staleAfterSeconds) * 1000) / 2);
   state.sweep.unref();
   boss.once('stopped', () => clearInterval(state.sweep));
 
@@ -63,6 +93,32 @@ export async function startWorker(database: Database, opts: { pollingIntervalSec
       }
     });
   }
+  // Copies-only retries: fewer at once (each is a few copy waits on shared copy slots).
+  for (let i = 0; i < 2; i++) {
+    await boss.work('build.copy', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
+      if (!job) return;
+      const abort = new AbortController();
+      state.running.add(abort);
+      try {
+        return await handleBuildCopy(database.db, job, opts.build, abort.signal);
+      } finally {
+        state.running.delete(abort);
+      }
+    });
+  }
+  await boss.work('build.reap', polling, async () => {
+    await handleBuildReap(database.db, boss, { staleAfterSeconds });
+  });
+  await boss.work('build.sweep', { ...polling, batchSize: 1 }, async ([job]) => {
+    if (!job) return;
+    const abort = new AbortController();
+    state.running.add(abort);
+    try {
+      return await handleBuildSweep(database.db, job.data, opts.build, abort.signal);
+    } finally {
+      state.running.delete(abort);
+    }
+  });
   await boss.work('inventory.schedule', polling, async () => handleInventorySchedule(database.db));
   logger.info({ driver: database.driver }, 'worker started');
   return boss;

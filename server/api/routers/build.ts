@@ -3,6 +3,7 @@ import { buildFormFacts } from '@/server/services/builds/build-form-facts';
 import { cancelBuild, cancelRun } from '@/server/services/builds/cancel-build';
 import { getBuild, readRunLogs } from '@/server/services/builds/find-builds';
 import { planBuild } from '@/server/services/builds/plan-build';
+import { retryBuild, retryRun } from '@/server/services/builds/retry-build';
 import { rebuildBuild, startBuild } from '@/server/services/builds/start-build';
 import { ZBuildIdRequest, ZBuildPlanRequest, ZRebuildRequest, ZRunIdRequest, ZRunLogsRequest, ZStartBuildRequest } from '../schemas/builds';
 import { ZTemplateVersionRequest } from '../schemas/templates';
@@ -15,6 +16,9 @@ export const buildRouter = router({
   rebuild: procedureFor('build.start').input(ZRebuildRequest).mutation(({ ctx, input }) => rebuildBuild(ctx.db, ctx.actor, input)),
   cancel: procedureFor('build.start').input(ZBuildIdRequest).mutation(({ ctx, input }) => cancelBuild(ctx.db, ctx.actor, input.buildId)),
   cancelRun: procedureFor('build.start').input(ZRunIdRequest).mutation(({ ctx, input }) => cancelRun(ctx.db, ctx.actor, input.runId)),
+  /** Runs again what did not succeed (failed, interrupted, cancelled runs; failed copies only, for a run whose image exists). */
+  retry: procedureFor('build.start').input(ZBuildIdRequest).mutation(({ ctx, input }) => retryBuild(ctx.db, ctx.actor, input.buildId)),
+  retryRun: procedureFor('build.start').input(ZRunIdRequest).mutation(({ ctx, input }) => retryRun(ctx.db, ctx.actor, input.runId)),
   get: readProcedure.input(ZBuildIdRequest).query(({ ctx, input }) => getBuild(ctx.db, input.buildId)),
   logs: readProcedure.input(ZRunLogsRequest).query(({ ctx, input }) => readRunLogs(ctx.db, input)),
 });

@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   'region-group.delete',
   'build.start',
   'build.cancel',
+  'build.retry',
+  'build.sweep',
 ] as const;
 
 /** Target types whose current name the log looks up; a target of these types that is gone shows "(deleted)". */

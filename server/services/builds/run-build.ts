@@ -205,7 +205,7 @@ interface LogRow { at: Date; stream: Stream; step: string | null; text: string }
  * The engine's reporter for one run: events are queued (the reporter must not block) and written
  * in order every FLUSH_MS, log lines as one insert per batch.
  */
-class RunRecorder {
+export class RunRecorder {
   private queue: RunEvent[] = [];
   private extra: LogRow[] = [];
   /** The last seq written; read from the table first, so a later attempt continues the numbering. */
