@@ -13,7 +13,8 @@ import { makeActor } from '@/server/testing/actors';
 import { seedTemplateFiles } from '@/server/testing/seed-template';
 import { createTestDatabase, type TestDatabase } from '@/server/testing/test-db';
 import { signInCookie } from '@/server/testing/trpc-http';
-import { handleBuildEvents, handleRunLogDownload, handleRunLogStream, openStreamCount, type WireLogLine } from './build-streams';
+import type { WireLogLine } from './schemas/builds';
+import { handleBuildEvents, handleRunLogDownload, handleRunLogStream, openStreamCount } from './build-streams';
 
 const PASSWORD = 'correct horse battery staple';
 

@@ -1,6 +1,6 @@
 import superjson from 'superjson';
 import { z } from 'zod';
-import { isFinalBuildStatus, MAX_LOG_PAGE, ZRunLogStreamQuery } from '@/server/api/schemas/builds';
+import { isFinalBuildStatus, MAX_LOG_PAGE, ZRunLogStreamQuery, type WireLogLine } from '@/server/api/schemas/builds';
 import { ZUuid } from '@/server/api/schemas/common';
 import { getDatabase, type Db } from '@/server/services/database';
 import { getSessionUser } from '@/server/services/auth/get-actor';
@@ -146,8 +146,6 @@ export function handleBuildEvents(req: Request, buildId: string): Promise<Respon
   })(req);
 }
 
-/** A line as the browser gets it: [seq, epoch ms, stream, step, text]. */
-export type WireLogLine = [number, number, 'stdout' | 'stderr' | 'engine', string | null, string];
 
 /**
  * GET /api/build-runs/:runId/log?after=N — a run's log lines after `N` (or after the

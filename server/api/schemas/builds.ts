@@ -51,3 +51,6 @@ export type TFindBuildsRequest = z.infer<typeof ZFindBuildsRequest>;
 
 /** A run's log, read after the last line a reader has: the SSE route's `?after=` (Last-Event-ID wins when later). */
 export const ZRunLogStreamQuery = z.object({ runId: ZUuid, after: z.coerce.number().pipe(boundedInt(0, MAX_INT32)).default(0) });
+
+/** A log line as the live log sends it (GET /api/build-runs/:runId/log): [seq, epoch ms, stream, step, text]. */
+export type WireLogLine = [number, number, 'stdout' | 'stderr' | 'engine', string | null, string];
