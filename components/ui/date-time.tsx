@@ -1,5 +1,6 @@
 'use client';
-import { useFormatter, useNow } from 'next-intl';
+import { useMemo } from 'react';
+import { useFormatter, useLocale, useNow, useTimeZone } from 'next-intl';
 
 // The console's one date format: every date a person sees goes through this file, so a
 // date reads the same on every page, in the user's language and time zone (next-intl's
@@ -39,4 +40,17 @@ function Relative({ date }: { date: Date }) {
 export function useDateTimeFormatter() {
   const format = useFormatter();
   return (date: Date, style: Exclude<DateTimeStyle, 'relative'> = 'dateTime') => format.dateTime(date, FORMATS[style]);
+}
+
+/**
+ * "14:05:09" in the user's time zone, for many timestamps at once (a log's lines): one
+ * Intl.DateTimeFormat, made once, instead of a formatter call per line.
+ */
+export function useTimeOfDayFormatter() {
+  const locale = useLocale();
+  const timeZone = useTimeZone();
+  return useMemo(() => {
+    const f = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone });
+    return (epochMs: number) => f.format(epochMs);
+  }, [locale, timeZone]);
 }

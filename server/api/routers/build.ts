@@ -1,11 +1,11 @@
 import { procedureFor, readProcedure, router } from '@/server/api/trpc';
 import { buildFormFacts } from '@/server/services/builds/build-form-facts';
 import { cancelBuild, cancelRun } from '@/server/services/builds/cancel-build';
-import { getBuild, readRunLogs } from '@/server/services/builds/find-builds';
+import { findBuildFacets, findBuilds, getBuild, getRunDetail, readRunLogs } from '@/server/services/builds/find-builds';
 import { planBuild } from '@/server/services/builds/plan-build';
 import { retryBuild, retryRun } from '@/server/services/builds/retry-build';
 import { rebuildBuild, startBuild } from '@/server/services/builds/start-build';
-import { ZBuildIdRequest, ZBuildPlanRequest, ZRebuildRequest, ZRunIdRequest, ZRunLogsRequest, ZStartBuildRequest } from '../schemas/builds';
+import { ZBuildIdRequest, ZBuildPlanRequest, ZFindBuildsRequest, ZRebuildRequest, ZRunIdRequest, ZRunLogsRequest, ZStartBuildRequest } from '../schemas/builds';
 import { ZTemplateVersionRequest } from '../schemas/templates';
 
 export const buildRouter = router({
@@ -19,6 +19,9 @@ export const buildRouter = router({
   /** Runs again what did not succeed (failed, interrupted, cancelled runs; failed copies only, for a run whose image exists). */
   retry: procedureFor('build.start').input(ZBuildIdRequest).mutation(({ ctx, input }) => retryBuild(ctx.db, ctx.actor, input.buildId)),
   retryRun: procedureFor('build.start').input(ZRunIdRequest).mutation(({ ctx, input }) => retryRun(ctx.db, ctx.actor, input.runId)),
+  list: readProcedure.input(ZFindBuildsRequest).query(({ ctx, input }) => findBuilds(ctx.db, input)),
+  facets: readProcedure.query(({ ctx }) => findBuildFacets(ctx.db)),
   get: readProcedure.input(ZBuildIdRequest).query(({ ctx, input }) => getBuild(ctx.db, input.buildId)),
+  run: readProcedure.input(ZRunIdRequest).query(({ ctx, input }) => getRunDetail(ctx.db, input.runId)),
   logs: readProcedure.input(ZRunLogsRequest).query(({ ctx, input }) => readRunLogs(ctx.db, input)),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZCloudKind } from './clouds';
-import { boundedInt, safeString, ZUuid, ZVersion, MAX_INT32 } from './common';
+import { boundedInt, safeString, MAX_INT32, ZPage, ZSearchText, ZTextId, ZUuid, ZVersion } from './common';
 import { ZRegionId, ZRegionRef } from './regions';
 import { ZFilePath, ZSha256 } from './template-files';
 
@@ -64,3 +64,31 @@ export type TRebuildRequest = z.infer<typeof ZRebuildRequest>;
 
 /** A page of a run's log after the last line the reader has (`afterSeq` 0: from the start). */
 export const ZRunLogsRequest = z.object({ runId: ZUuid, afterSeq: boundedInt(0, MAX_INT32).default(0), limit: boundedInt(1, MAX_LOG_PAGE).default(1_000) });
+
+/** Statuses of a build and of a run (db/schema/builds.ts `build_status`). */
+export const BUILD_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export type TBuildStatus = (typeof BUILD_STATUSES)[number];
+/** Statuses after which a run or a build changes no more: its live views end there. */
+export const FINAL_BUILD_STATUSES: readonly TBuildStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+export const isFinalBuildStatus = (s: string) => (FINAL_BUILD_STATUSES as readonly string[]).includes(s);
+
+export const BUILD_PAGE_SIZES = [25, 50, 100] as const;
+
+/** The Builds list: filtered, searched and paged on the server, newest first. */
+export const ZFindBuildsRequest = z.object({
+  status: z.enum(BUILD_STATUSES).optional(),
+  templateId: ZUuid.optional(),
+  cloud: ZCloudKind.optional(),
+  /** The user who started the build (better-auth ids are text). */
+  requestedBy: ZTextId.optional(),
+  search: ZSearchText.optional(),
+  page: ZPage.default(1),
+  pageSize: boundedInt(10, 100).default(25),
+});
+export type TFindBuildsRequest = z.infer<typeof ZFindBuildsRequest>;
+
+/** A run's log, read after the last line a reader has: the SSE route's `?after=` (Last-Event-ID wins when later). */
+export const ZRunLogStreamQuery = z.object({ runId: ZUuid, after: z.coerce.number().pipe(boundedInt(0, MAX_INT32)).default(0) });
+
+/** A log line as the live log sends it (GET /api/build-runs/:runId/log): [seq, epoch ms, stream, step, text]. */
+export type WireLogLine = [number, number, 'stdout' | 'stderr' | 'engine', string | null, string];

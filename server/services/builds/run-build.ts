@@ -36,6 +36,7 @@ export type BuildRunOutcome = { status: 'succeeded' | 'failed' | 'cancelled' | '
 
 const CANCEL_POLL_MS = 1_000;
 const FLUSH_MS = 250;
+const LOG_INSERT_ROWS = 2_000;
 
 export async function runBuildRun(db: Db, runId: string, settings: BuildEngineSettings = {}, signal?: AbortSignal): Promise<BuildRunOutcome> {
   const r = tables.buildRuns;
@@ -259,7 +260,9 @@ export class RunRecorder {
       let seq = this.seq;
       const rows = lines.splice(0).map((l) => ({ runId: this.runId, seq: ++seq, ...l }));
       this.seq = seq;
-      await this.db.insert(tables.buildRunLogs).values(rows);
+      // A provisioner can print tens of thousands of lines between two flushes; one INSERT of them
+      // all would pass PostgreSQL's 65 535 bind parameters per statement.
+      for (let i = 0; i < rows.length; i += LOG_INSERT_ROWS) await this.db.insert(tables.buildRunLogs).values(rows.slice(i, i + LOG_INSERT_ROWS));
     };
     for (const e of events) {
       const at = new Date(e.at);
