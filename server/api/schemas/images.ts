@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { boundedInt, safeString, ZPage, ZSearchText, ZUuid } from './common';
 import { ZCloudKind } from './clouds';
+import { TEMPLATE_ROLES } from './templates';
 
-export const TEMPLATE_ROLES = ['access', 'forwarding', 'other'] as const;
 export const PRODUCED_IMAGE_STATES = ['available', 'copy-failed'] as const;
 
 /** Catalog → Produced images: filters, text search and a page. */
