@@ -2,13 +2,8 @@
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { cn } from '@/components/ui/cn';
+import { CATALOG_VIEWS, type CatalogView } from './catalog-view';
 
-export const CATALOG_VIEWS = ['base', 'produced', 'matrix'] as const;
-export type CatalogView = (typeof CATALOG_VIEWS)[number];
-
-export function parseCatalogView(value: string | null | undefined): CatalogView {
-  return (CATALOG_VIEWS as readonly string[]).includes(value ?? '') ? (value as CatalogView) : 'base';
-}
 
 /** The catalog's views as links: each is its own URL (`?view=`), so back/forward and shared links work. */
 export function CatalogTabs({ view }: { view: CatalogView }) {
