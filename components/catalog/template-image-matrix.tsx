@@ -69,9 +69,9 @@ export function TemplateImageMatrix({ templates, initial }: { templates: Templat
             <tr>
               <Th className="sticky left-0 z-10">{t('region')}</Th>
               {data.versions.map((v) => (
-                <Th key={v} className="font-mono">
+                <Th key={v} className="font-mono normal-case">
                   v{v}
-                  {v === data.latestBuilt ? <span className="ml-1 font-sans text-[10px] font-medium text-blue-700 normal-case">{t('latest')}</span> : null}
+                  {v === data.latestBuilt ? <span className="ml-1 font-sans text-[10px] font-medium text-blue-700">{t('latest')}</span> : null}
                 </Th>
               ))}
             </tr>

@@ -36,6 +36,7 @@ function LatestImages({ rows }: { rows: Summary['latestImages'] }) {
   const ti = useTranslations('images');
   return (
     <Card
+      className="min-w-0"
       title={t('latestImages')}
       actions={
         <Link href="/catalog?view=produced" className="text-xs text-blue-700 hover:underline">
@@ -46,7 +47,7 @@ function LatestImages({ rows }: { rows: Summary['latestImages'] }) {
       {rows.length === 0 ? (
         <p className="text-sm text-slate-600">{t('latestImagesEmpty')}</p>
       ) : (
-        <Table aria-label={t('latestImages')} className="min-w-[36rem]">
+        <Table aria-label={t('latestImages')} className="min-w-[32rem]">
           <thead>
             <tr>
               <Th>{t('role')}</Th>
@@ -97,7 +98,7 @@ function InFlight({ builds }: { builds: Summary['inFlight'] }) {
   const t = useTranslations('dashboard');
   const ti = useTranslations('images');
   return (
-    <Card title={t('inFlight')}>
+    <Card title={t('inFlight')} className="min-w-0">
       {builds.length === 0 ? (
         <p className="text-sm text-slate-600">
           {t('inFlightEmpty')}{' '}
