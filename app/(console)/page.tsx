@@ -8,6 +8,6 @@ export async function generateMetadata() {
 
 export default async function DashboardPage() {
   const { api } = await serverApi();
-  const templates = await api.template.list();
-  return <Dashboard templates={templates} />;
+  const [templates, summary] = await Promise.all([api.template.list(), api.dashboard.summary()]);
+  return <Dashboard templates={templates} summary={summary} />;
 }

@@ -343,7 +343,8 @@ function ImagesTable({ rows, query, busy, onSort }: { rows: Image[]; query: Cata
   );
 }
 
-function Pager({
+/** Range, page size and previous/next; the produced images' view uses it too. */
+export function Pager({
   query,
   total,
   pages,
@@ -352,7 +353,7 @@ function Pager({
   onPage,
   onPageSize,
 }: {
-  query: CatalogQuery;
+  query: Pick<CatalogQuery, 'page' | 'pageSize'>;
   total: number;
   pages: number;
   loading: boolean;

@@ -6,17 +6,19 @@ import { Card } from '@/components/ui/card';
 import { DateTime } from '@/components/ui/date-time';
 import { AuthorName, CommitMessage } from '@/components/templates/commit-message';
 import { TemplateStatusBadge } from '@/components/templates/template-badges';
+import { DashboardActivity } from './dashboard-activity';
 
 type Templates = RouterOutputs['template']['list'];
+type Summary = RouterOutputs['dashboard']['summary'];
 
-export async function Dashboard({ templates }: { templates: Templates }) {
+export async function Dashboard({ templates, summary }: { templates: Templates; summary: Summary }) {
   const t = await getTranslations('dashboard');
   const invalid = templates.filter((x) => x.valid === false).length;
   const recent = [...templates].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime()).slice(0, 5);
   const stats = [
     { label: t('templates'), value: templates.length, href: '/templates' },
     { label: t('drafts'), value: invalid, href: '/templates', tone: invalid ? 'text-amber-700' : undefined },
-    { label: t('buildsRunning'), value: null, hint: t('buildsLater') },
+    { label: t('buildsRunning'), value: summary.inFlight.length, href: '/builds' },
     { label: t('rolloutsPending'), value: null, hint: t('rolloutsLater') },
   ];
   return (
@@ -36,6 +38,7 @@ export async function Dashboard({ templates }: { templates: Templates }) {
           </div>
         ))}
       </div>
+      <DashboardActivity initial={summary} />
       <Card title={t('recentChanges')} className="mt-4">
         {recent.length === 0 ? (
           <p className="text-sm text-slate-500">{t('noTemplates')}</p>

@@ -1,5 +1,6 @@
 import { auditRouter } from './routers/audit';
 import { buildRouter } from './routers/build';
+import { dashboardRouter, imageRouter } from './routers/image';
 import { catalogRouter, cloudAccountRouter, inventoryRouter } from './routers/cloud';
 import { meRouter } from './routers/me';
 import { regionGroupRouter, regionStrategyRouter } from './routers/region';
@@ -18,6 +19,8 @@ export const appRouter = router({
   regionStrategy: regionStrategyRouter,
   regionGroup: regionGroupRouter,
   build: buildRouter,
+  image: imageRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,6 +13,7 @@ import { withBudget } from '@/server/engine/scheduler/budgeted-provider';
 import { logger } from '@/server/lib/logger';
 import { RunAccountError, runAccountCredentials } from './run-account';
 import { PROCESS_API_BUDGET, RunRecorder, settleBuild, type BuildEngineSettings, type BuildRunOutcome } from './run-build';
+import { recordProducedImages } from '../images/record-produced-images';
 
 type Final = { status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted'; errorCode?: string; error?: string; artifact: RunArtifact };
 
@@ -92,6 +93,8 @@ export async function runCopyAttempt(db: Db, runId: string, settings: BuildEngin
   }
   await recorder.close();
   await db.update(r).set({ status: final.status, finishedAt: sql`now()`, errorCode: final.errorCode ?? null, error: final.error ?? null, artifact: final.artifact }).where(eq(r.id, run.id));
+  // The new copies join the catalog (the same rows, keyed by run and region, are rewritten).
+  await recordProducedImages(db, run.id).catch((err: unknown) => log.error({ err }, 'produced images could not be recorded'));
   await settleBuild(db, run.buildId);
   log.info({ status: final.status, copyFailures: final.artifact.copyFailures.length }, 'build run copies finished');
   return { status: final.status };

@@ -14,6 +14,7 @@ import { ApiBudget } from '@/server/engine/scheduler/api-budget';
 import { checkTemplate } from '@/server/engine/template/check-template';
 import { logger } from '@/server/lib/logger';
 import { unsealSecret } from '../clouds/secret-box';
+import { recordProducedImages } from '../images/record-produced-images';
 import { dispatchRuns, failFastAfter } from './dispatch-runs';
 import { deriveRunBuild } from './plan-build';
 
@@ -100,6 +101,8 @@ export async function runBuildRun(db: Db, runId: string, settings: BuildEngineSe
     .update(r)
     .set({ status: final.status, finishedAt: sql`now()`, errorCode: final.errorCode ?? null, error: final.error ?? null, artifact: final.artifact ?? null })
     .where(eq(r.id, run.id));
+  // The catalog's rows come from the artifact just stored; failing to write them must not keep the run open.
+  await recordProducedImages(db, run.id).catch((err: unknown) => log.error({ err }, 'produced images could not be recorded'));
   if (final.status === 'failed') await failFastAfter(db, run.buildId, run.id);
   await settleBuild(db, run.buildId);
   await dispatchRuns(db, run.buildId);
