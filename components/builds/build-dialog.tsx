@@ -162,6 +162,8 @@ function BuildForm({ form, templateId, version, onCancel }: { form: Form; templa
       className="grid gap-4 lg:grid-cols-[22rem_minmax(0,1fr)]"
       onSubmit={(e) => {
         e.preventDefault();
+        // Enter in a text field must not start a build: only the Start button does.
+        if ((e.nativeEvent as SubmitEvent).submitter?.dataset['action'] !== 'start') return;
         if (canStart) start.mutate(request);
       }}
     >
@@ -297,7 +299,7 @@ function BuildForm({ form, templateId, version, onCancel }: { form: Form; templa
         {missingInputs.length ? <p className="text-xs text-amber-800">{t('inputs.missing', { names: missingInputs.map((i) => i.name).join(', ') })}</p> : null}
         <div className="flex justify-end gap-2 border-t border-slate-200 pt-3">
           <Button onClick={onCancel}>{t('cancel')}</Button>
-          <Button type="submit" variant="primary" disabled={!canStart}>
+          <Button type="submit" variant="primary" disabled={!canStart} data-action="start">
             {start.isPending ? t('starting') : t('start', { count: current?.runs.length ?? 0 })}
           </Button>
         </div>
