@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { keepPreviousData } from '@tanstack/react-query';
@@ -159,9 +159,11 @@ function BuildForm({ form, templateId, version, onCancel }: { form: Form; templa
 
   return (
     <form
-      className="grid gap-4 lg:grid-cols-[22rem_minmax(0,1fr)]"
+      className="grid gap-4 lg:grid-cols-[19rem_minmax(0,1fr)]"
       onSubmit={(e) => {
         e.preventDefault();
+        // Enter in a text field must not start a build: only the Start button does.
+        if ((e.nativeEvent as SubmitEvent).submitter?.dataset['action'] !== 'start') return;
         if (canStart) start.mutate(request);
       }}
     >
@@ -297,7 +299,7 @@ function BuildForm({ form, templateId, version, onCancel }: { form: Form; templa
         {missingInputs.length ? <p className="text-xs text-amber-800">{t('inputs.missing', { names: missingInputs.map((i) => i.name).join(', ') })}</p> : null}
         <div className="flex justify-end gap-2 border-t border-slate-200 pt-3">
           <Button onClick={onCancel}>{t('cancel')}</Button>
-          <Button type="submit" variant="primary" disabled={!canStart}>
+          <Button type="submit" variant="primary" disabled={!canStart} data-action="start">
             {start.isPending ? t('starting') : t('start', { count: current?.runs.length ?? 0 })}
           </Button>
         </div>
@@ -309,7 +311,6 @@ function BuildForm({ form, templateId, version, onCancel }: { form: Form; templa
 function PlanView({ plan, overrides, setOverrides, onDropRefused }: { plan: Plan; overrides: Record<string, string>; setOverrides: (f: (o: Record<string, string>) => Record<string, string>) => void; onDropRefused: () => void }) {
   const t = useTranslations('buildDialog');
   const refusalText = (r: Plan['refused'][number]) => ((BUILD_PLAN_REFUSALS as readonly string[]).includes(r.code) ? t(`refusal.${r.code}` as never, { ...r.params, region: r.region } as never) : r.reason);
-  const firstSelect = useRef<HTMLSelectElement>(null);
   return (
     <div className="space-y-3">
       {plan.refused.length ? (
@@ -336,80 +337,89 @@ function PlanView({ plan, overrides, setOverrides, onDropRefused }: { plan: Plan
         <Table aria-label={t('plan.title')} className="min-w-full">
           <thead>
             <tr>
-              <Th>{t('plan.region')}</Th>
-              <Th className="hidden sm:table-cell">{t('plan.zone')}</Th>
-              <Th>{t('plan.baseImage')}</Th>
-              <Th className="hidden sm:table-cell">{t('plan.disk')}</Th>
-              <Th>{t('plan.strategy')}</Th>
+              <Th className="px-2">{t('plan.region')}</Th>
+              <Th className="hidden px-2 sm:table-cell">{t('plan.zoneDisk')}</Th>
+              <Th className="px-2">{t('plan.baseImage')}</Th>
+              <Th className="hidden px-2 sm:table-cell">{t('plan.strategy')}</Th>
             </tr>
           </thead>
           <tbody>
-            {plan.runs.map((r, i) => {
+            {plan.runs.map((r) => {
               const k = key(r.cloud, r.region);
+              const strategy = (
+                <>
+                  {r.onlyForCopies ? <Badge tone="violet">{t('plan.onlyForCopies')}</Badge> : <span className="text-slate-600">{t('plan.buildHere')}</span>}
+                  {r.copyTo.length ? <span className="block text-slate-700">{t('plan.copiesTo', { regions: r.copyTo.join(', ') })}</span> : null}
+                </>
+              );
               return (
                 <Tr key={r.builderName}>
-                  <Td className="align-top">
+                  <Td className="px-2 align-top">
                     <span className="block text-xs text-slate-500">{CLOUD_LABEL[r.cloud]}</span>
                     <span className="font-mono text-xs font-medium">{r.region}</span>
                     <span className="block font-mono text-[11px] whitespace-nowrap text-slate-500" title={t('plan.builderName')}>
                       {r.builderName}
                     </span>
+                    {/* Phones: zone, disk and strategy under the region (their columns are hidden there). */}
                     <span className="block text-[11px] text-slate-500 sm:hidden">
                       {r.zone ?? t('plan.anyZone')} · {r.diskType ?? t('plan.amiDisk')}
                     </span>
+                    <span className="block text-[11px] sm:hidden">{strategy}</span>
                   </Td>
-                  <Td className="hidden align-top font-mono text-xs whitespace-nowrap sm:table-cell">{r.zone ?? t('plan.anyZone')}</Td>
-                  <Td className="max-w-[20rem] align-top">
-                    <div className="flex flex-wrap items-center gap-1">
-                      <Badge tone={r.baseImage.how === 'template' ? 'neutral' : r.baseImage.how === 'inventory' ? 'blue' : 'amber'}>{t(`how.${r.baseImage.how}`)}</Badge>
-                      <span className="font-mono text-xs">{r.baseImage.imageId}</span>
+                  <Td className="hidden px-2 align-top font-mono text-xs whitespace-nowrap sm:table-cell">
+                    {r.zone ?? t('plan.anyZone')}
+                    <span className="block text-slate-500">{r.diskType ?? t('plan.amiDisk')}</span>
+                  </Td>
+                  <Td className="px-2 align-top">
+                    <div className="w-40 sm:w-56">
+                      <div className="flex flex-wrap items-center gap-1">
+                        <Badge tone={r.baseImage.how === 'template' ? 'neutral' : r.baseImage.how === 'inventory' ? 'blue' : 'amber'}>{t(`how.${r.baseImage.how}`)}</Badge>
+                        <span className="font-mono text-xs break-all">{r.baseImage.imageId}</span>
+                      </div>
+                      <p className="truncate text-[11px] text-slate-600" title={r.baseImage.name}>
+                        {r.baseImage.name}
+                      </p>
+                      {r.baseImage.templateImageId ? <p className="text-[11px] break-all text-slate-500">{t('plan.insteadOf', { imageId: r.baseImage.templateImageId })}</p> : null}
+                      <Select
+                        aria-label={t('plan.override', { region: r.region })}
+                        className="mt-1 h-7 w-full text-xs"
+                        value={overrides[k] ?? ''}
+                        onChange={(e) => {
+                          const v = e.target.value;
+                          setOverrides((o) => {
+                            const next = { ...o };
+                            if (v) next[k] = v;
+                            else delete next[k];
+                            return next;
+                          });
+                        }}
+                      >
+                        <option value="">{t('plan.resolved')}</option>
+                        {r.candidates.map((c) => (
+                          <option key={c.imageId} value={c.imageId}>
+                            {c.name} · {c.imageId}
+                            {c.createdAt ? ` · ${c.createdAt.slice(0, 10)}` : ''}
+                          </option>
+                        ))}
+                      </Select>
                     </div>
-                    <p className="truncate text-[11px] text-slate-600" title={r.baseImage.name}>
-                      {r.baseImage.name}
-                    </p>
-                    {r.baseImage.templateImageId ? <p className="text-[11px] text-slate-500">{t('plan.insteadOf', { imageId: r.baseImage.templateImageId })}</p> : null}
-                    <Select
-                      ref={i === 0 ? firstSelect : undefined}
-                      aria-label={t('plan.override', { region: r.region })}
-                      className="mt-1 h-7 w-full min-w-[12rem] text-xs"
-                      value={overrides[k] ?? ''}
-                      onChange={(e) => {
-                        const v = e.target.value;
-                        setOverrides((o) => {
-                          const next = { ...o };
-                          if (v) next[k] = v;
-                          else delete next[k];
-                          return next;
-                        });
-                      }}
-                    >
-                      <option value="">{t('plan.resolved')}</option>
-                      {r.candidates.map((c) => (
-                        <option key={c.imageId} value={c.imageId}>
-                          {c.name} · {c.imageId}
-                          {c.createdAt ? ` · ${c.createdAt.slice(0, 10)}` : ''}
-                        </option>
-                      ))}
-                    </Select>
                   </Td>
-                  <Td className="hidden align-top font-mono text-xs whitespace-nowrap sm:table-cell">{r.diskType ?? t('plan.amiDisk')}</Td>
-                  <Td className="align-top text-xs">
-                    {r.onlyForCopies ? <Badge tone="violet">{t('plan.onlyForCopies')}</Badge> : <span className="text-slate-600">{t('plan.buildHere')}</span>}
-                    {r.copyTo.length ? <p className="mt-1 text-slate-700">{t('plan.copiesTo', { regions: r.copyTo.join(', ') })}</p> : null}
-                  </Td>
+                  <Td className="hidden px-2 align-top text-xs sm:table-cell">{strategy}</Td>
                 </Tr>
               );
             })}
             {plan.copies.map((c) => (
               <Tr key={`copy:${c.cloud}:${c.region}:${c.builderName}`} className="bg-violet-50/40">
-                <Td className="align-top">
+                <Td className="px-2 align-top">
                   <span className="block text-xs text-slate-500">{CLOUD_LABEL[c.cloud]}</span>
                   <span className="font-mono text-xs font-medium">{c.region}</span>
+                  <span className="block sm:hidden">
+                    <Badge tone="violet">{t('strategy.copiesFrom', { region: c.from })}</Badge>
+                  </span>
                 </Td>
                 <Td className="hidden sm:table-cell" />
-                <Td className="text-xs text-slate-600">{t('plan.noOwnRun')}</Td>
-                <Td className="hidden sm:table-cell" />
-                <Td className="text-xs">
+                <Td className="px-2 text-xs text-slate-600">{t('plan.noOwnRun')}</Td>
+                <Td className="hidden px-2 text-xs sm:table-cell">
                   <Badge tone="violet">{t('strategy.copiesFrom', { region: c.from })}</Badge>
                 </Td>
               </Tr>
