@@ -2,7 +2,7 @@ import { getTranslations } from 'next-intl/server';
 import { PageHeader } from './page-header';
 
 /** A page whose feature is not built yet: it says what will be here, and shows no made-up data. */
-export async function PlannedPage({ area }: { area: 'builds' | 'catalog' | 'rollouts' }) {
+export async function PlannedPage({ area }: { area: 'rollouts' }) {
   const t = await getTranslations('planned');
   const tNav = await getTranslations('nav');
   const points = t.raw(`${area}.points`) as string[];

@@ -16,6 +16,7 @@ import { groupAlive, spawnGroup, type GroupProcess } from '@/server/testing/proc
 import { seedTemplateFiles } from '@/server/testing/seed-template';
 import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '@/server/testing/test-db';
 import { createCloudAccount } from '../clouds/create-cloud-account';
+import { syncAccountInventory } from '../clouds/sync-account-inventory';
 import { createTemplate } from '../templates/create-template';
 import { setRegionStrategy } from '../regions/region-strategies';
 import { storeTemplateBlob } from '../templates/template-attachments';
@@ -53,6 +54,9 @@ async function setUp(t: TestDatabase, sandbox: SandboxCloud) {
   const seed = await seedTemplateFiles(db, 'rome-access');
   const created = await createTemplate(db, admin, { name: 'crash-access', role: 'access', description: '', body: seed.body, message: 'first', asDraft: false, attachments: seed.attachments, inputs: seed.inputs });
   const releaseSha = (await storeTemplateBlob(db, admin, readFileSync(join(SEED_DIR, 'rome-access', 'inputs', RELEASE)))).sha256;
+  // A build is planned from the synced inventory: the regions it builds in (or copies to) must be synced.
+  await syncAccountInventory(db, { accountId: accountIds[0]!, regions: ['cn-bj2'], trigger: 'manual' });
+  await syncAccountInventory(db, { accountId: accountIds[1]!, regions: ['us-east-1', 'us-west-2', 'eu-west-1'], trigger: 'manual' });
   return { admin, accountIds, templateId: created.id, releaseSha, seedBody: seed.body };
 }
 
