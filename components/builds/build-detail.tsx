@@ -12,6 +12,7 @@ import { DateTime } from '@/components/ui/date-time';
 import { isFinalBuildStatus, type TBuildStatus } from '@/server/api/schemas/builds';
 import type { TCloudKind } from '@/server/api/schemas/clouds';
 import { BuildStatusBadge, CELL_TONES, Elapsed } from './build-status';
+import { BuildActions } from './build-actions';
 import { RunPanel } from './run-panel';
 
 export type BuildView = RouterOutputs['build']['get'];
@@ -23,7 +24,8 @@ type Live = 'live' | 'reconnecting' | 'final';
  * /api/builds/:id/events sends the whole build each time something in it changes, until it is
  * final. A reload or a second viewer reads the same rows, so they see the same state.
  */
-function useLiveBuild(initial: BuildView): { build: BuildView; live: Live } {
+function useLiveBuild(initial: BuildView): { build: BuildView; live: Live; reload: () => void } {
+  const utils = trpc.useUtils();
   const [build, setBuild] = useState(initial);
   const [live, setLive] = useState<Live>(isFinalBuildStatus(initial.status) ? 'final' : 'live');
   const final = isFinalBuildStatus(build.status);
@@ -40,7 +42,12 @@ function useLiveBuild(initial: BuildView): { build: BuildView; live: Live } {
     source.addEventListener('error', () => setLive('reconnecting'));
     return () => source.close();
   }, [initial.id, final]);
-  return { build, live: final ? 'final' : live };
+  // After a retry the build is live again: read it once, and the stream above reopens.
+  const reload = () => void utils.build.get.fetch({ buildId: initial.id }, { staleTime: 0 }).then((b) => {
+    setBuild(b);
+    setLive(isFinalBuildStatus(b.status) ? 'final' : 'live');
+  });
+  return { build, live: final ? 'final' : live, reload };
 }
 
 /** One cell of the matrix: a run in its region, or an image the run copied to another region. */
@@ -73,7 +80,7 @@ function cellsOf(runs: Run[]): { cloud: TCloudKind; cells: Cell[] }[] {
 
 export function BuildDetail({ initial, canCancel, initialRunId }: { initial: BuildView; canCancel: boolean; initialRunId?: string }) {
   const t = useTranslations('builds.detail');
-  const { build, live } = useLiveBuild(initial);
+  const { build, live, reload } = useLiveBuild(initial);
   const [selected, setSelected] = useState<string | undefined>(initial.runs.some((r) => r.id === initialRunId) ? initialRunId : undefined);
   const groups = useMemo(() => cellsOf(build.runs), [build.runs]);
   const selectedRun = build.runs.find((r) => r.id === selected);
@@ -136,6 +143,15 @@ export function BuildDetail({ initial, canCancel, initialRunId }: { initial: Bui
               {cancelling ? t('cancelling') : t('cancelBuild')}
             </Button>
           ) : null}
+          {canCancel && final ? (
+            <BuildActions
+              buildId={build.id}
+              canRetry={build.runs.some((r) => r.retry)}
+              canRebuild={Boolean(build.request)}
+              sensitiveNames={build.request?.sensitiveVariableNames ?? []}
+              onRetried={reload}
+            />
+          ) : null}
         </div>
         {cancel.error ? <p className="text-sm text-red-700">{cancel.error.message}</p> : null}
       </header>
@@ -163,7 +179,7 @@ export function BuildDetail({ initial, canCancel, initialRunId }: { initial: Bui
       </section>
 
       {selectedRun ? (
-        <RunPanel key={selectedRun.id} run={selectedRun} canCancel={canCancel} />
+        <RunPanel key={`${selectedRun.id}/${selectedRun.attempt}`} run={selectedRun} canCancel={canCancel} onRetried={reload} />
       ) : (
         <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-600">{t('selectRun')}</p>
       )}

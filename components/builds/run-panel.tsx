@@ -17,7 +17,7 @@ type Run = BuildView['runs'][number];
 type Detail = RouterOutputs['build']['run'];
 
 /** One run: its log, its steps with timings, its images, and every cloud resource it created and deleted. */
-export function RunPanel({ run, canCancel }: { run: Run; canCancel: boolean }) {
+export function RunPanel({ run, canCancel, onRetried }: { run: Run; canCancel: boolean; onRetried: () => void }) {
   const t = useTranslations('builds.run');
   const td = useTranslations('builds.detail');
   const final = isFinalBuildStatus(run.status);
@@ -29,6 +29,7 @@ export function RunPanel({ run, canCancel }: { run: Run; canCancel: boolean }) {
   }, [run.status, run.currentStep, refetch]);
   const [confirming, setConfirming] = useState(false);
   const cancel = trpc.build.cancelRun.useMutation();
+  const retry = trpc.build.retryRun.useMutation({ onSuccess: onRetried });
   const cancelling = Boolean(run.cancelRequestedAt) && !final;
 
   return (
@@ -47,6 +48,11 @@ export function RunPanel({ run, canCancel }: { run: Run; canCancel: boolean }) {
             {cancelling ? td('cancelling') : td('cancelRun')}
           </Button>
         ) : null}
+        {canCancel && final && run.retry ? (
+          <Button size="sm" disabled={retry.isPending} onClick={() => retry.mutate({ runId: run.id })}>
+            {run.retry === 'copies' ? td('retryCopies') : td('retryRun')}
+          </Button>
+        ) : null}
       </div>
       {run.error ? (
         <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -54,6 +60,7 @@ export function RunPanel({ run, canCancel }: { run: Run; canCancel: boolean }) {
         </p>
       ) : null}
       {cancel.error ? <p className="text-sm text-red-700">{cancel.error.message}</p> : null}
+      {retry.error ? <p className="text-sm text-red-700">{retry.error.message}</p> : null}
 
       <RunLog runId={run.id} builderName={run.builderName} />
 
