@@ -5,3 +5,4 @@ export * from './clouds';
 export * from './throttles';
 export * from './regions';
 export * from './builds';
+export * from './budgets';
