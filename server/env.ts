@@ -22,6 +22,27 @@ const zSecret = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+// Knobs of the build worker (read by server/jobs/build-worker-settings.ts). Unset: the engine's
+// and the shared limits' defaults. Tests and the sandbox set fast timings and a budget scale
+// matching a sandbox started with tight rate limits.
+const ms = () => z.coerce.number().int().min(1).optional();
+const BUILD_WORKER_ENV = {
+  /** Build runs side by side in one worker process. */
+  BUILD_RUNS_AT_ONCE: z.coerce.number().int().min(1).max(500).optional(),
+  /** The engine's first poll delay and host wait bound; the cleanup retry delay; the cancel poll. */
+  BUILD_POLL_MS: ms(),
+  BUILD_HOST_TIMEOUT_MS: ms(),
+  BUILD_CLEANUP_RETRY_DELAY_MS: ms(),
+  BUILD_CANCEL_POLL_MS: ms(),
+  /** Multiplies the vendors' published API budgets (0 < scale; a share of an account, or a tight sandbox). */
+  BUILD_API_BUDGET_SCALE: z.coerce.number().positive().optional(),
+  /** How long leased API tokens stay spendable; copy-slot and run-slot leases; how long a run waits for its account's slot before it looks again. */
+  BUILD_TOKEN_LEASE_MS: ms(),
+  BUILD_COPY_SLOT_LEASE_MS: ms(),
+  BUILD_RUN_SLOT_LEASE_MS: ms(),
+  BUILD_RUN_SLOT_RETRY_SECONDS: z.coerce.number().min(1).optional(),
+};
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
@@ -54,6 +75,7 @@ const ZEnv = z.object({
       }
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...BUILD_WORKER_ENV,
 });
 export type Env = z.infer<typeof ZEnv>;
 

@@ -50,7 +50,7 @@ export async function startWorker(database: Database, opts: { pollingIntervalSec
     });
   }
   // Build runs side by side per worker process (each mostly waits on the cloud); they share the
-  // process's API budget (run-build.ts PROCESS_API_BUDGET).
+  // API budget of every worker of this database (process-api-budget.ts).
   for (let i = 0; i < (opts.buildRunsAtOnce ?? 8); i++) {
     await boss.work('build.run', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
       if (!job) return;
