@@ -327,6 +327,7 @@ export class AwsProvider implements CloudProvider {
     const started = Date.now();
     let outcome: { requestId?: string; code?: string; attempts?: number } = {};
     try {
+      await opts.beforeRequest?.(action, region);
       const res = await run(this.clients.get(region), { abortSignal: opts.signal });
       const meta = (res as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
       outcome = { requestId: meta?.requestId, attempts: meta?.attempts };

@@ -4,6 +4,7 @@ import { tables } from '@/db';
 import { API_BUDGETS, ApiBudget } from '@/server/engine/scheduler/api-budget';
 import { DEFAULT_THROTTLE_POLICY } from '@/server/engine/scheduler/bucket-math';
 import { makeActor } from '@/server/testing/actors';
+import { worstExcess } from '@/server/testing/rate-windows';
 import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '@/server/testing/test-db';
 import { createCloudAccount } from '../clouds/create-cloud-account';
 import { takeAccountRunSlot } from './account-run-slot';
@@ -14,16 +15,6 @@ import { accountHash, DbBudgetStore, leaseSize, sharedModel } from './shared-api
 // is worker-budget.test.ts.
 const TIGHT = { capacity: 6, refillPerSecond: 4 };
 const budgets = { aws: { ...API_BUDGETS.aws, mutate: TIGHT }, ucloud: API_BUDGETS.ucloud };
-
-/** The most calls in any window [t_i, t_j] minus what the vendor's bucket allows there (≤ 0: within). */
-export function worstExcess(times: number[], capacity: number, refillPerSecond: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let worst = -Infinity;
-  for (let i = 0; i < sorted.length; i++) {
-    for (let j = i; j < sorted.length; j++) worst = Math.max(worst, j - i + 1 - (capacity + (refillPerSecond * (sorted[j]! - sorted[i]!)) / 1000));
-  }
-  return worst;
-}
 
 describe(`the API budget shared through the database (${TEST_DRIVER})`, () => {
   let t: TestDatabase;
