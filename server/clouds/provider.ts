@@ -171,6 +171,8 @@ export interface CopyImageRequest {
 
 export interface CloudProvider {
   readonly cloud: CloudKind;
+  /** Every request of every method goes through CallOptions.beforeRequest (a budget can charge exactly what is sent). */
+  readonly reportsRequests?: boolean;
 
   /** A cheap authenticated call; throws CloudApiError when the keys or endpoint are wrong. */
   testConnection(opts?: CallOptions): Promise<{ regions: number }>;

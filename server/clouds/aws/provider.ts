@@ -66,6 +66,7 @@ type SendOptions = { abortSignal?: AbortSignal };
 
 export class AwsProvider implements CloudProvider {
   readonly cloud = 'aws' as const;
+  readonly reportsRequests = true;
   private readonly clients: Ec2ClientPool;
   private readonly homeRegion: string;
   private readonly logger?: CloudLogger;

@@ -11,7 +11,7 @@
 // Token accounting is per API request where the provider reports each request it sends
 // (CallOptions.beforeRequest: the EC2 provider does), else per provider method — which is per
 // request for all but a few composite calls (UCloud terminateHost stops, waits and terminates).
-import { isThrottled } from '@/server/clouds/cloud-error';
+import { isCloudApiError, isThrottled } from '@/server/clouds/cloud-error';
 import type { CallOptions, CloudProvider, ImagePage } from '@/server/clouds/provider';
 import { exponentialBackoff, retry } from '@/server/lib/retry';
 import type { ActionClass, ApiBudget } from './api-budget';
@@ -38,24 +38,19 @@ export function withBudget(provider: CloudProvider, budget: ApiBudget, account: 
   const delay = exponentialBackoff({ baseMs: opts.throttleDelayMs ?? 1_000, capMs: 20_000 });
 
   /**
-   * One token of `cls` up front; when the provider reports each request it sends
-   * (CallOptions.beforeRequest), the first request of that class spends it and every further
-   * request — of whatever class — takes its own. A composite method is thus charged what it
-   * sends; a provider that reports nothing is charged one token per method.
+   * A provider that reports its requests (CallOptions.beforeRequest, once per request and per
+   * SDK retry) is charged exactly that: one token of each request's class, taken just before it
+   * is sent — never early, so a token is spent while its lease holds. Any other provider is
+   * charged one token of the method's class per method.
    */
   const call = <T>(region: string, cls: ActionClass, o: CallOptions | undefined, fn: (o: CallOptions) => Promise<T>): Promise<T> =>
     retry(
       async () => {
-        await budget.take(cloud, account, region, cls, o?.signal);
-        let prepaid = true;
-        const beforeRequest = async (action: string, requestRegion: string) => {
-          const requestClass = actionClassOf(action);
-          if (prepaid && requestClass === cls) {
-            prepaid = false;
-            return;
-          }
-          await budget.take(cloud, account, requestRegion || region, requestClass, o?.signal);
-        };
+        if (!provider.reportsRequests) {
+          await budget.take(cloud, account, region, cls, o?.signal);
+          return fn({ ...o });
+        }
+        const beforeRequest = (action: string, requestRegion: string) => budget.take(cloud, account, requestRegion || region, actionClassOf(action), o?.signal);
         return fn({ ...o, beforeRequest });
       },
       {
@@ -63,7 +58,8 @@ export function withBudget(provider: CloudProvider, budget: ApiBudget, account: 
         shouldRetry: isThrottled,
         delay,
         signal: o?.signal,
-        onRetry: () => budget.throttled(cloud, account, region, cls),
+        // Slow the bucket of the request that was throttled (a composite call's may differ from its method's).
+        onRetry: ({ error }) => budget.throttled(cloud, account, region, provider.reportsRequests && isCloudApiError(error) ? actionClassOf(error.action) : cls),
       },
     );
 
