@@ -28,6 +28,7 @@ describe(`the API budget shared through the database (${TEST_DRIVER})`, () => {
   it('models the shared bucket a lease smaller and hands out small leases', () => {
     const model = { ...TIGHT, policy: DEFAULT_THROTTLE_POLICY };
     expect(sharedModel(model, 1_000).capacity).toBe(2); // 6 − 4/s × 1 s
+    expect(sharedModel({ ...model, capacity: 50, refillPerSecond: 5 }, 1_000, 1_000).capacity).toBe(40); // 50 − 5/s × (1 s + 1 s)
     expect(sharedModel({ ...model, capacity: 2 }, 1_000).capacity).toBe(1); // never below one token
     const describe = { capacity: 100, refillPerSecond: 20, policy: DEFAULT_THROTTLE_POLICY };
     expect(leaseSize(describe, 80, 1, 1_000)).toBe(6); // one wanted + a quarter of a second's refill
@@ -36,8 +37,8 @@ describe(`the API budget shared through the database (${TEST_DRIVER})`, () => {
   });
 
   it('two workers taking at once stay together within one bucket, measured per window', { timeout: 30_000 }, async () => {
-    const a = new ApiBudget({ budgets, store: new DbBudgetStore(t.database.db) });
-    const b = new ApiBudget({ budgets, store: new DbBudgetStore(t.database.db) });
+    const a = new ApiBudget({ budgets, store: new DbBudgetStore(t.database.db, { jitterMs: 0 }) });
+    const b = new ApiBudget({ budgets, store: new DbBudgetStore(t.database.db, { jitterMs: 0 }) });
     const grants: { who: 'a' | 'b'; at: number }[] = [];
     const start = Date.now();
     const takeFrom = (who: 'a' | 'b', budget: ApiBudget) =>

@@ -6,9 +6,12 @@
 // Leases. A worker takes tokens in small batches so that not every API call is a round trip to
 // the database, and keeps a batch's surplus for at most `tokenLeaseMs`. A token leased at t may
 // then be spent up to `tokenLeaseMs` later — so in any window W the vendor may see what was
-// leased in W plus `tokenLeaseMs` before it: up to capacity + rate × (W + lease). The shared
-// bucket is therefore modelled `rate × lease` tokens smaller than the vendor's, which keeps the
-// calls of all workers together within capacity + rate × W, the vendor's own bound.
+// leased in W plus `tokenLeaseMs` before it: up to capacity + rate × (W + lease). Requests also
+// reach the vendor with uneven delays (a busy event loop, the network), which can bunch calls
+// sent apart; `jitterMs` covers that. The shared bucket is therefore modelled
+// `rate × (lease + jitter)` tokens smaller than the vendor's, which keeps the calls of all
+// workers together within capacity + rate × W, the vendor's own bound. Only the burst shrinks;
+// the sustained rate is the vendor's.
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
@@ -19,23 +22,25 @@ import { LeaseKeeper, PROCESS_HOLDER, tryTakeSlot } from './lease-slots';
 export interface SharedBudgetOptions {
   /** How long leased tokens stay spendable (default 1 s). */
   tokenLeaseMs?: number;
+  /** Allowance for uneven delays between taking a token and the vendor counting the request (default 1 s). */
+  jitterMs?: number;
   /** Lease of a copy slot, renewed while the copy runs; a dead worker's slot frees after it (default 60 s). */
   copySlotLeaseMs?: number;
   /** How often a copy waiting for a slot looks again (default 2 s). */
   copySlotPollMs?: number;
 }
 
-export const SHARED_BUDGET_DEFAULTS = { tokenLeaseMs: 1_000, copySlotLeaseMs: 60_000, copySlotPollMs: 2_000 } as const;
+export const SHARED_BUDGET_DEFAULTS = { tokenLeaseMs: 1_000, jitterMs: 1_000, copySlotLeaseMs: 60_000, copySlotPollMs: 2_000 } as const;
 
 /** The vendor meters per key; the key id itself stays sealed (cloud_accounts), so rows carry its hash. */
 export const accountHash = (cloud: string, account: string) => createHash('sha256').update(`${cloud}\u0000${account}`).digest('hex').slice(0, 32);
 
 /**
- * The shared model of a vendor bucket: `rate × lease` smaller than the vendor's (see above),
- * never below one token.
+ * The shared model of a vendor bucket: `rate × (lease + jitter)` smaller than the vendor's (see
+ * above), never below one token.
  */
-export function sharedModel(model: BucketModel, tokenLeaseMs: number): BucketModel {
-  return { ...model, capacity: Math.max(1, model.capacity - (model.refillPerSecond * tokenLeaseMs) / 1000) };
+export function sharedModel(model: BucketModel, tokenLeaseMs: number, jitterMs = 0): BucketModel {
+  return { ...model, capacity: Math.max(1, model.capacity - (model.refillPerSecond * (tokenLeaseMs + jitterMs)) / 1000) };
 }
 
 /**
@@ -64,7 +69,7 @@ export class DbBudgetStore implements SharedBudgetStore {
   }
 
   takeTokens(key: BucketKey, model: BucketModel, want: number): Promise<TokenLease> {
-    const shared = sharedModel(model, this.opts.tokenLeaseMs);
+    const shared = sharedModel(model, this.opts.tokenLeaseMs, this.opts.jitterMs);
     return this.withBucket(key, shared, (state, now) => {
       const out = takeTokens(state, shared, now, leaseSize(shared, state.tokens, want, this.opts.tokenLeaseMs));
       const lease: TokenLease = { granted: out.granted, retryInMs: out.granted > 0 ? 0 : out.retryInMs, validForMs: this.opts.tokenLeaseMs, rate: rateAt(out.state, shared, now) };
@@ -73,7 +78,7 @@ export class DbBudgetStore implements SharedBudgetStore {
   }
 
   async throttled(key: BucketKey, model: BucketModel): Promise<void> {
-    const shared = sharedModel(model, this.opts.tokenLeaseMs);
+    const shared = sharedModel(model, this.opts.tokenLeaseMs, this.opts.jitterMs);
     await this.withBucket(key, shared, (state, now) => ({ state: throttle(state, shared, now), result: undefined }));
   }
 
