@@ -3,7 +3,8 @@ import { getDatabase } from '@/db';
 import { env, exitOnInvalidEnv } from '@/server/env';
 import { setBoss } from '@/server/jobs/enqueue';
 import { startBoss, stopBoss } from '@/server/jobs/boss';
-import { startWorker, stopWorker, workerOptionsFromEnv } from '@/server/jobs/worker';
+import { startWorker, stopWorker } from '@/server/jobs/worker';
+import { buildWorkerSettings } from '@/server/jobs/build-worker-settings';
 import { logger } from '@/server/lib/logger';
 import { ensureSandboxAccounts } from '@/server/services/clouds/ensure-sandbox-accounts';
 import { warnUndecryptableAccounts } from '@/server/services/clouds/warn-undecryptable-accounts';
@@ -35,7 +36,7 @@ export async function bootConsole(): Promise<void> {
     }
   }
   const sandboxUrl = e.CONSOLE_SANDBOX === 'embedded' ? await startEmbeddedSandbox() : null;
-  const boss = e.CONSOLE_WORKER === 'embedded' ? await startWorker(database, workerOptionsFromEnv(e)) : await startBoss(database, { role: 'sender' });
+  const boss = e.CONSOLE_WORKER === 'embedded' ? await startWorker(database, buildWorkerSettings()) : await startBoss(database, { role: 'sender' });
   setBoss(boss);
   const stop = e.CONSOLE_WORKER === 'embedded' ? () => stopWorker(boss, STOP_DEADLINE_MS - 2_000) : () => stopBoss(boss, STOP_DEADLINE_MS - 2_000);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal, stop));

@@ -22,6 +22,29 @@ const zSecret = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+// Knobs of the build worker (read by server/jobs/build-worker-settings.ts). Unset: the engine's
+// and the shared limits' defaults. Tests and the sandbox set fast timings and a budget scale
+// matching a sandbox started with tight rate limits.
+const ms = () => z.coerce.number().int().min(1).optional();
+const BUILD_WORKER_ENV = {
+  /** Build runs side by side in one worker process. */
+  BUILD_RUNS_AT_ONCE: z.coerce.number().int().min(1).max(500).optional(),
+  /** The engine's first poll delay and host wait bound; the cleanup retry delay; the cancel poll. */
+  BUILD_POLL_MS: ms(),
+  BUILD_HOST_TIMEOUT_MS: ms(),
+  BUILD_CLEANUP_RETRY_DELAY_MS: ms(),
+  BUILD_CANCEL_POLL_MS: ms(),
+  /** Multiplies the vendors' published API budgets (0 < scale; a share of an account, or a tight sandbox). */
+  BUILD_API_BUDGET_SCALE: z.coerce.number().positive().optional(),
+  /** How long leased API tokens stay spendable; copy-slot and run-slot leases; how long a run waits for its account's slot before it looks again. */
+  BUILD_TOKEN_LEASE_MS: ms(),
+  BUILD_COPY_SLOT_LEASE_MS: ms(),
+  BUILD_RUN_SLOT_LEASE_MS: ms(),
+  BUILD_RUN_SLOT_RETRY_SECONDS: z.coerce.number().min(1).optional(),
+  /** Seconds without a heartbeat after which a running build run is taken for a dead worker's. */
+  BUILD_STALE_SECONDS: z.coerce.number().int().min(10).max(600).optional(),
+};
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
@@ -41,14 +64,6 @@ const ZEnv = z.object({
   SANDBOX_PORT: z.coerce.number().int().positive().default(4600),
   SANDBOX_SSH_PORT: z.coerce.number().int().positive().default(2222),
   WORKER_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
-  // Engine timings of the build runs a worker executes (the sandbox and tests go faster); unset:
-  // the engine's defaults (2 s first poll, 10 min host wait, 2 s first cleanup retry, 1 s cancel poll).
-  WORKER_BUILD_POLL_MS: z.coerce.number().int().min(10).optional(),
-  WORKER_BUILD_HOST_TIMEOUT_MS: z.coerce.number().int().min(1_000).optional(),
-  WORKER_BUILD_CLEANUP_RETRY_MS: z.coerce.number().int().min(10).optional(),
-  WORKER_BUILD_CANCEL_POLL_MS: z.coerce.number().int().min(50).optional(),
-  // Seconds without a heartbeat after which a running build run is taken for a dead worker's.
-  WORKER_BUILD_STALE_SECONDS: z.coerce.number().int().min(10).max(600).optional(),
   // Reverse proxies in front of the console (comma-separated IPs or CIDRs). Only when the
   // socket peer is one of them is X-Forwarded-For believed; unset, it never is.
   TRUSTED_PROXIES: z
@@ -62,6 +77,7 @@ const ZEnv = z.object({
       }
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...BUILD_WORKER_ENV,
 });
 export type Env = z.infer<typeof ZEnv>;
 

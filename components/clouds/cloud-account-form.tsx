@@ -6,7 +6,9 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Select } from '@/components/ui/field';
 import {
+  CLOUD_ACCOUNT_DEFAULTS,
   CLOUD_KINDS,
+  MAX_CONCURRENT_RUNS,
   PAGE_SIZE_LIMITS,
   ZCreateCloudAccountRequest,
   ZUpdateCloudAccountRequest,
@@ -28,8 +30,9 @@ type FieldName =
   | 'endpoint'
   | 'imagePageSize'
   | 'syncConcurrency'
-  | 'syncIntervalMinutes';
-const FIELDS: readonly FieldName[] = ['name', 'environment', 'keyId', 'secret', 'projectId', 'endpoint', 'imagePageSize', 'syncConcurrency', 'syncIntervalMinutes'];
+  | 'syncIntervalMinutes'
+  | 'maxConcurrentRuns';
+const FIELDS: readonly FieldName[] = ['name', 'environment', 'keyId', 'secret', 'projectId', 'endpoint', 'imagePageSize', 'syncConcurrency', 'syncIntervalMinutes', 'maxConcurrentRuns'];
 
 interface Values {
   cloud: TCloudKind;
@@ -42,6 +45,7 @@ interface Values {
   imagePageSize: string;
   syncConcurrency: string;
   syncIntervalMinutes: string;
+  maxConcurrentRuns: string;
   enabled: boolean;
 }
 
@@ -56,6 +60,7 @@ const EMPTY: Values = {
   imagePageSize: '20',
   syncConcurrency: '4',
   syncIntervalMinutes: '360',
+  maxConcurrentRuns: String(CLOUD_ACCOUNT_DEFAULTS.maxConcurrentRuns),
   enabled: true,
 };
 
@@ -71,6 +76,7 @@ function valuesOf(account: CloudAccountRow): Values {
     imagePageSize: String(account.imagePageSize),
     syncConcurrency: String(account.syncConcurrency),
     syncIntervalMinutes: String(account.syncIntervalMinutes),
+    maxConcurrentRuns: String(account.maxConcurrentRuns),
     enabled: account.enabled,
   };
 }
@@ -134,6 +140,8 @@ export function CloudAccountForm({ account, onDone, onCancel }: { account?: Clou
         return te('concurrency');
       case 'syncIntervalMinutes':
         return te('interval');
+      case 'maxConcurrentRuns':
+        return te('maxRuns', { max: MAX_CONCURRENT_RUNS });
       case 'keyId':
         return te('required', { label: keyIdLabel });
       case 'secret':
@@ -187,6 +195,7 @@ export function CloudAccountForm({ account, onDone, onCancel }: { account?: Clou
       imagePageSize: num(v.imagePageSize),
       syncConcurrency: num(v.syncConcurrency),
       syncIntervalMinutes: num(v.syncIntervalMinutes),
+      maxConcurrentRuns: num(v.maxConcurrentRuns),
       enabled: v.enabled,
     };
     if (account) {
@@ -276,6 +285,12 @@ export function CloudAccountForm({ account, onDone, onCancel }: { account?: Clou
         </Field>
         <Field label={tf('interval')} hint={tf('intervalHint')} error={shown.syncIntervalMinutes}>
           {(p) => <Input {...p} type="number" inputMode="numeric" min={0} max={10080} value={v.syncIntervalMinutes} onChange={(e) => set('syncIntervalMinutes')(e.target.value)} />}
+        </Field>
+      </div>
+
+      <div className="grid gap-3 sm:grid-cols-3">
+        <Field label={tf('maxRuns')} hint={tf('maxRunsHint', { max: MAX_CONCURRENT_RUNS })} error={shown.maxConcurrentRuns}>
+          {(p) => <Input {...p} type="number" inputMode="numeric" min={1} max={MAX_CONCURRENT_RUNS} value={v.maxConcurrentRuns} onChange={(e) => set('maxConcurrentRuns')(e.target.value)} />}
         </Field>
       </div>
 

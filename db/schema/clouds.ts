@@ -41,6 +41,12 @@ export const cloudAccounts = pgTable('cloud_accounts', {
   syncConcurrency: integer('sync_concurrency').notNull().default(4),
   /** Minutes between scheduled syncs; 0 = only on demand. */
   syncIntervalMinutes: integer('sync_interval_minutes').notNull().default(360),
+  /**
+   * Build runs of this account running at once across all workers; the others wait queued.
+   * 25: a 24-region build of one account runs all at once; each run's API calls still queue
+   * on the account's shared budget (api_budget_buckets).
+   */
+  maxConcurrentRuns: integer('max_concurrent_runs').notNull().default(25),
   enabled: boolean('enabled').notNull().default(true),
   /** Created by the embedded default for the sandbox cloud. */
   sandbox: boolean('sandbox').notNull().default(false),

@@ -6,3 +6,4 @@ export * from './throttles';
 export * from './regions';
 export * from './builds';
 export * from './images';
+export * from './budgets';

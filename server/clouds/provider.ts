@@ -25,6 +25,12 @@ export interface CloudCredentials {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * Awaited before each API request the call sends (a method may send several: EC2's
+   * createFirewall is CreateSecurityGroup + AuthorizeSecurityGroupIngress), so a request budget
+   * can charge requests rather than methods. `action` is the vendor's action name.
+   */
+  beforeRequest?: (action: string, region: string) => Promise<void>;
 }
 
 /** What a zone can run: the capabilities the validation of a build checks (field problems #2, #3). */
@@ -165,6 +171,8 @@ export interface CopyImageRequest {
 
 export interface CloudProvider {
   readonly cloud: CloudKind;
+  /** Every request of every method goes through CallOptions.beforeRequest (a budget can charge exactly what is sent). */
+  readonly reportsRequests?: boolean;
 
   /** A cheap authenticated call; throws CloudApiError when the keys or endpoint are wrong. */
   testConnection(opts?: CallOptions): Promise<{ regions: number }>;

@@ -17,9 +17,10 @@ export function getBoss(): PgBoss {
   return boss;
 }
 
-export async function enqueue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>): Promise<string> {
+export async function enqueue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, opts: { startAfter?: number } = {}): Promise<string> {
   const data = QUEUES[queue].payload.parse(payload);
-  const id = await getBoss().send(queue, data);
+  // startAfter: seconds before a worker may fetch the job (a run waiting for its account's slot).
+  const id = await getBoss().send(queue, data, opts.startAfter !== undefined ? { startAfter: opts.startAfter } : {});
   if (!id) throw new Error(`pg-boss refused a job for ${queue}`);
   return id;
 }

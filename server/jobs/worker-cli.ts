@@ -7,7 +7,7 @@ const STOP_DEADLINE_MS = 10_000;
 async function main() {
   // Before the modules that read the environment at import time (the logger).
   exitOnInvalidEnv('The worker');
-  const [{ getDatabase }, { logger }, { setBoss }, { startWorker, stopWorker, workerOptionsFromEnv }] = await Promise.all([import('@/db'), import('@/server/lib/logger'), import('./enqueue'), import('./worker')]);
+  const [{ getDatabase }, { logger }, { setBoss }, { startWorker, stopWorker }, { buildWorkerSettings }] = await Promise.all([import('@/db'), import('@/server/lib/logger'), import('./enqueue'), import('./worker'), import('./build-worker-settings')]);
   if (!env().DATABASE_URL) {
     // PGlite is one process's database: a second process would open the same files.
     logger.fatal('npm run worker needs DATABASE_URL (PostgreSQL); the embedded default runs its worker inside the console');
@@ -16,7 +16,7 @@ async function main() {
   const database = await getDatabase();
   const { warnUndecryptableAccounts } = await import('@/server/services/clouds/warn-undecryptable-accounts');
   await warnUndecryptableAccounts(database.db);
-  const boss = await startWorker(database, { pollingIntervalSeconds: env().WORKER_POLL_SECONDS, ...workerOptionsFromEnv(env()) });
+  const boss = await startWorker(database, { pollingIntervalSeconds: env().WORKER_POLL_SECONDS, ...buildWorkerSettings() });
   setBoss(boss);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,6 +1,5 @@
 import type PgBoss from 'pg-boss';
 import type { Database } from '@/db';
-import type { Env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { startBoss, stopBoss } from './boss';
 import { handlePurgeSessions } from './handlers/housekeeping-purge-sessions';
@@ -27,22 +26,6 @@ export interface WorkerOptions {
   build?: BuildEngineSettings;
   /** A build run's heartbeat older than this is a dead worker's (BUILD_HEARTBEAT; tests shorten it). */
   buildStaleAfterSeconds?: number;
-}
-
-/** The worker's build knobs from the environment (WORKER_BUILD_*; see README's table). */
-export function workerOptionsFromEnv(e: Env): Pick<WorkerOptions, 'build' | 'buildStaleAfterSeconds'> {
-  const timing = {
-    ...(e.WORKER_BUILD_POLL_MS !== undefined ? { pollMs: e.WORKER_BUILD_POLL_MS } : {}),
-    ...(e.WORKER_BUILD_HOST_TIMEOUT_MS !== undefined ? { hostTimeoutMs: e.WORKER_BUILD_HOST_TIMEOUT_MS } : {}),
-  };
-  return {
-    build: {
-      ...(Object.keys(timing).length ? { timing } : {}),
-      ...(e.WORKER_BUILD_CLEANUP_RETRY_MS !== undefined ? { cleanupRetryDelayMs: e.WORKER_BUILD_CLEANUP_RETRY_MS } : {}),
-      ...(e.WORKER_BUILD_CANCEL_POLL_MS !== undefined ? { cancelPollMs: e.WORKER_BUILD_CANCEL_POLL_MS } : {}),
-    },
-    ...(e.WORKER_BUILD_STALE_SECONDS !== undefined ? { buildStaleAfterSeconds: e.WORKER_BUILD_STALE_SECONDS } : {}),
-  };
 }
 
 export async function startWorker(database: Database, opts: WorkerOptions = {}): Promise<PgBoss> {
@@ -80,7 +63,7 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
     });
   }
   // Build runs side by side per worker process (each mostly waits on the cloud); they share the
-  // process's API budget (run-build.ts PROCESS_API_BUDGET).
+  // API budget of every worker of this database (process-api-budget.ts).
   for (let i = 0; i < (opts.buildRunsAtOnce ?? 8); i++) {
     await boss.work('build.run', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
       if (!job) return;

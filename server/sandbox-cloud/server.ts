@@ -98,6 +98,14 @@ async function route(world: World, req: IncomingMessage, res: ServerResponse, sa
     if (parsed.data.rateLimitScale !== undefined) world.rateLimiter.setScale(parsed.data.rateLimitScale);
     return json(200, config);
   }
+  if (url.pathname === '/_sandbox/calls') {
+    // Every request the rate limiter saw (time, account, region, class, throttled), oldest first;
+    // ?cloud= and ?account= narrow it. A client's call rate is measured from here, not by the client.
+    if (req.method === 'DELETE') world.rateLimiter.calls.length = 0;
+    const q = (k: string) => url.searchParams.get(k);
+    const calls = world.rateLimiter.calls.filter((c) => (!q('cloud') || c.cloud === q('cloud')) && (!q('account') || c.account === q('account')));
+    return json(200, { budgets: world.rateLimiter.budgets(), count: calls.length, calls });
+  }
   if (url.pathname === '/_sandbox/stats') {
     if (req.method === 'DELETE') world.apiCalls.clear();
     return json(200, { calls: Object.fromEntries([...world.apiCalls].sort(([a], [b]) => a.localeCompare(b))) });

@@ -18,6 +18,9 @@ const optionalUrl = z
   .optional()
   .transform((v) => v || undefined);
 
+/** Upper bound of an account's concurrent build runs: far above what a vendor lets one account run. */
+export const MAX_CONCURRENT_RUNS = 500;
+
 // The settings an admin chooses, without defaults: the update schema is derived from these
 // (`.partial()`), and a default there would silently reset every field a request left out.
 const ZAccountSettings = z.object({
@@ -28,11 +31,13 @@ const ZAccountSettings = z.object({
   imagePageSize: boundedInt(1, 1000),
   syncConcurrency: boundedInt(1, 16),
   syncIntervalMinutes: boundedInt(0, 7 * 24 * 60),
+  /** Build runs of the account running at once across all workers (the rest wait queued). */
+  maxConcurrentRuns: boundedInt(1, MAX_CONCURRENT_RUNS),
   enabled: z.boolean(),
 });
 
 /** What a new account gets for the settings its request leaves out. */
-export const CLOUD_ACCOUNT_DEFAULTS = { imagePageSize: 20, syncConcurrency: 4, syncIntervalMinutes: 360, enabled: true } as const;
+export const CLOUD_ACCOUNT_DEFAULTS = { imagePageSize: 20, syncConcurrency: 4, syncIntervalMinutes: 360, maxConcurrentRuns: 25, enabled: true } as const;
 
 /** Rules that depend on the cloud (page size range, UCloud project id format), as messages per field. */
 export function perCloudIssues(v: { cloud: TCloudKind; imagePageSize?: number; projectId?: string }): { path: string; message: string }[] {
@@ -62,6 +67,7 @@ export const ZCreateCloudAccountRequest = ZAccountSettings.extend({
   imagePageSize: ZAccountSettings.shape.imagePageSize.default(CLOUD_ACCOUNT_DEFAULTS.imagePageSize),
   syncConcurrency: ZAccountSettings.shape.syncConcurrency.default(CLOUD_ACCOUNT_DEFAULTS.syncConcurrency),
   syncIntervalMinutes: ZAccountSettings.shape.syncIntervalMinutes.default(CLOUD_ACCOUNT_DEFAULTS.syncIntervalMinutes),
+  maxConcurrentRuns: ZAccountSettings.shape.maxConcurrentRuns.default(CLOUD_ACCOUNT_DEFAULTS.maxConcurrentRuns),
   enabled: ZAccountSettings.shape.enabled.default(CLOUD_ACCOUNT_DEFAULTS.enabled),
   cloud: ZCloudKind,
   ...KEY_FIELDS,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CLOUD_ERROR_CODES, CloudApiError, httpStatusCode, isCloudApiError } from '@/server/clouds/cloud-error';
 
@@ -18,8 +19,15 @@ export interface Ec2ClientOptions {
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
+/**
+ * The caller's per-request hook (CallOptions.beforeRequest) for the SDK call running in this
+ * async context: provider.ts runs each call inside it, and the middleware below awaits it before
+ * every attempt the SDK sends — its own retries included, so they queue on a request budget too.
+ */
+export const requestHook = new AsyncLocalStorage<(action: string, region: string) => Promise<void>>();
+
 export function createEc2Client(opts: Ec2ClientOptions): EC2Client {
-  return new EC2Client({
+  const client = new EC2Client({
     region: opts.region,
     endpoint: opts.endpoint,
     credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey },
@@ -29,6 +37,16 @@ export function createEc2Client(opts: Ec2ClientOptions): EC2Client {
     retryMode: 'standard',
     maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
   });
+  // Inside the retry middleware (finalizeRequest, low priority): once per attempt.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const hook = requestHook.getStore();
+      if (hook) await hook(String(context.commandName ?? '').replace(/Command$/, ''), opts.region);
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'romeBeforeRequest' },
+  );
+  return client;
 }
 
 /** Lazily made clients, one per region, for the life of one provider. */

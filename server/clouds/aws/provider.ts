@@ -49,7 +49,7 @@ import type {
   ZoneCapabilities,
 } from '@/server/clouds/provider';
 import { RUN_ID_TAG } from '@/server/clouds/provider';
-import { Ec2ClientPool, toCloudApiError } from './client';
+import { Ec2ClientPool, requestHook, toCloudApiError } from './client';
 import { EBS_BOOT_VOLUME_TYPES, toHostInfo, toImageInfo, toTags } from './mappers';
 import { awsRegionName } from './region-names';
 
@@ -66,6 +66,7 @@ type SendOptions = { abortSignal?: AbortSignal };
 
 export class AwsProvider implements CloudProvider {
   readonly cloud = 'aws' as const;
+  readonly reportsRequests = true;
   private readonly clients: Ec2ClientPool;
   private readonly homeRegion: string;
   private readonly logger?: CloudLogger;
@@ -327,7 +328,8 @@ export class AwsProvider implements CloudProvider {
     const started = Date.now();
     let outcome: { requestId?: string; code?: string; attempts?: number } = {};
     try {
-      const res = await run(this.clients.get(region), { abortSignal: opts.signal });
+      const client = this.clients.get(region);
+      const res = await (opts.beforeRequest ? requestHook.run(opts.beforeRequest, () => run(client, { abortSignal: opts.signal })) : run(client, { abortSignal: opts.signal }));
       const meta = (res as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
       outcome = { requestId: meta?.requestId, attempts: meta?.attempts };
       return res;

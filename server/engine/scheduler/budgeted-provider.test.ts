@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CloudApiError } from '@/server/clouds/cloud-error';
-import type { CloudProvider, ImagePage } from '@/server/clouds/provider';
+import type { CallOptions, CloudProvider, ImagePage } from '@/server/clouds/provider';
 import { ApiBudget, type ActionClass } from './api-budget';
-import { GLOBAL_REGION, withBudget } from './budgeted-provider';
+import { actionClassOf, GLOBAL_REGION, withBudget } from './budgeted-provider';
 
 const throttle = () =>
   new CloudApiError({ provider: 'aws', action: 'CreateKeyPair', code: 'RequestLimitExceeded', detail: 'Request limit exceeded.', retryable: true, httpStatus: 503 });
@@ -80,7 +80,24 @@ describe('withBudget', () => {
       ['acct', 'us-east-1', 'mutate'],
       ['acct', 'eu-west-1', 'copy'], // the destination region's CopyImage bucket
     ]);
-    expect(inner.createKeyPair).toHaveBeenCalledWith('us-east-1', 'k', tags, undefined);
+    expect(inner.createKeyPair).toHaveBeenCalledWith('us-east-1', 'k', tags, {});
+  });
+
+  it('charges a provider that reports its requests per request, just before each is sent', async () => {
+    const inner = Object.assign(fakeProvider(), { reportsRequests: true });
+    // EC2's deleteImage: DescribeImages (its snapshots), DeregisterImage, DeleteSnapshot.
+    (inner.deleteImage as unknown as { mockImplementation(fn: (region: string, id: string, o?: CallOptions) => Promise<undefined>): void }).mockImplementation(async (region, _id, o) => {
+      for (const action of ['DescribeImages', 'DeregisterImage', 'DeleteSnapshot']) await o?.beforeRequest?.(action, region);
+      return undefined;
+    });
+    const { budget, takes } = spyBudget();
+    await withBudget(inner, budget, 'acct').deleteImage('us-east-1', 'ami-1');
+    expect(takes).toEqual([
+      ['acct', 'us-east-1', 'describe'],
+      ['acct', 'us-east-1', 'mutate'],
+      ['acct', 'us-east-1', 'mutate'],
+    ]);
+    expect(['DescribeImages', 'GetImage', 'ListThings', 'CopyImage', 'CopyCustomImage', 'RunInstances', 'CreateTags'].map(actionClassOf)).toEqual(['describe', 'describe', 'describe', 'copy', 'copy', 'mutate', 'mutate']);
   });
 
   it('retries a throttled call after slowing the bucket down', async () => {

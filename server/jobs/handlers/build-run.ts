@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
 import { logger } from '@/server/lib/logger';
+import { requeueWaitingRun, takeAccountRunSlot } from '@/server/services/builds/account-run-slot';
 import { runCopyAttempt } from '@/server/services/builds/copy-run';
 import { reapBuildRuns } from '@/server/services/builds/reap-runs';
 import { runBuildRun, type BuildEngineSettings, type BuildRunOutcome } from '@/server/services/builds/run-build';
@@ -12,11 +13,21 @@ import type { JobMeta } from './inventory';
 /**
  * One `build.run` job: the run's row records everything from start to end (run-build.ts). Never
  * throws for a build that failed: a failed build is the run's outcome, not the job's (no retry,
- * queues.ts).
+ * queues.ts). A run whose account already runs its limit stays queued and its job is sent again
+ * later (account-run-slot.ts), so this worker's slot goes to runs that can start.
  */
-export async function handleBuildRun(db: Db, job: Pick<JobMeta, 'id' | 'data'>, settings: BuildEngineSettings = {}, signal?: AbortSignal): Promise<BuildRunOutcome> {
+export async function handleBuildRun(db: Db, job: Pick<JobMeta, 'id' | 'data'>, settings: BuildEngineSettings = {}, signal?: AbortSignal): Promise<BuildRunOutcome | { status: 'waiting'; message: string }> {
   const req = QUEUES['build.run'].payload.parse(job.data);
-  return withHeartbeat(db, req.runId, signal, (s) => runBuildRun(db, req.runId, settings, s));
+  const slot = await takeAccountRunSlot(db, req.runId, settings.shared);
+  if (slot.kind === 'waiting') {
+    await requeueWaitingRun(db, req, settings.shared);
+    return { status: 'waiting', message: slot.message };
+  }
+  try {
+    return await withHeartbeat(db, req.runId, signal, (s) => runBuildRun(db, req.runId, settings, s));
+  } finally {
+    if (slot.kind === 'held') slot.release();
+  }
 }
 
 /** One `build.copy` job: a copies-only attempt (copy-run.ts), with the same heartbeat. */
@@ -31,7 +42,7 @@ export async function handleBuildReap(db: Db, boss: PgBoss, opts: { staleAfterSe
 
 export async function handleBuildSweep(db: Db, data: unknown, settings: BuildEngineSettings = {}, signal?: AbortSignal) {
   const req = QUEUES['build.sweep'].payload.parse(data);
-  const swept = await sweepBuildRuns(db, { runIds: req.runIds, pollMs: settings.timing?.pollMs, hostTimeoutMs: settings.timing?.hostTimeoutMs, signal });
+  const swept = await sweepBuildRuns(db, { runIds: req.runIds, pollMs: settings.timing?.pollMs, hostTimeoutMs: settings.timing?.hostTimeoutMs, signal, shared: settings.shared });
   const failed = swept.filter((s) => s.failed.length > 0);
   if (failed.length) logger.warn({ runs: failed.map((s) => s.runId), reason: req.reason }, 'build sweep left resources it could not delete');
   return { runs: swept.length, deleted: swept.reduce((n, s) => n + s.deleted.length, 0), failed: failed.length };

@@ -23,6 +23,8 @@ export const ZFaultConfig = z.object({
   unreachableHosts: z.enum(['none', 'next', 'all']).optional(),
   /** Images being created never become available. */
   stuckImages: z.boolean().optional(),
+  /** Image copies never become available (the images they copy do). */
+  stuckCopies: z.boolean().optional(),
   /** Copies into these regions end failed. */
   failCopiesTo: z.array(z.string()).optional(),
   /** Rate-limit scale: 1 = the vendors' budgets, 0 = no limit. */

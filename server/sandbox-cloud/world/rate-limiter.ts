@@ -21,9 +21,24 @@ export const BUCKETS: Record<'aws' | 'ucloud', Record<'describe' | 'mutate' | 'c
 
 export type ActionClass = 'describe' | 'mutate' | 'copy';
 
+/** One request as the limiter saw it (GET /_sandbox/calls): what a client's rate is measured from. */
+export interface CallRecord {
+  at: number;
+  cloud: 'aws' | 'ucloud';
+  account: string;
+  region: string;
+  cls: ActionClass;
+  throttled: boolean;
+}
+
+/** The most calls kept in the log; older ones are dropped (a long-running sandbox stays small). */
+const CALL_LOG_LIMIT = 100_000;
+
 /** Token buckets keyed by account, region and action class. */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** Every request, in arrival order (bounded by CALL_LOG_LIMIT). */
+  readonly calls: CallRecord[] = [];
 
   /** @param scale multiplies bucket sizes and refill rates; 0 disables limiting. */
   constructor(private scale = 1) {}
@@ -35,6 +50,20 @@ export class RateLimiter {
 
   /** Takes one token; false means the caller must be throttled. */
   take(cloud: 'aws' | 'ucloud', account: string, region: string, cls: ActionClass, now = Date.now()): boolean {
+    const ok = this.decide(cloud, account, region, cls, now);
+    this.calls.push({ at: now, cloud, account, region, cls, throttled: !ok });
+    if (this.calls.length > CALL_LOG_LIMIT) this.calls.splice(0, this.calls.length - CALL_LOG_LIMIT);
+    return ok;
+  }
+
+  /** The budgets in force, as scaled (GET /_sandbox/calls reports them next to the calls). */
+  budgets(): Record<'aws' | 'ucloud', Record<ActionClass, BucketSpec>> {
+    const scaled = (b: BucketSpec): BucketSpec => ({ capacity: b.capacity * this.scale, refillPerSecond: b.refillPerSecond * this.scale });
+    const of = (c: 'aws' | 'ucloud') => ({ describe: scaled(BUCKETS[c].describe), mutate: scaled(BUCKETS[c].mutate), copy: scaled(BUCKETS[c].copy) });
+    return { aws: of('aws'), ucloud: of('ucloud') };
+  }
+
+  private decide(cloud: 'aws' | 'ucloud', account: string, region: string, cls: ActionClass, now: number): boolean {
     if (this.scale === 0) return true;
     const spec = BUCKETS[cloud][cls];
     const capacity = spec.capacity * this.scale;

@@ -267,7 +267,7 @@ export class World {
     if (copy.cloud === 'aws') copy.snapshotIds = [this.createSnapshot(copy).id];
     this.images.set(copy.id, copy);
     const failing = this.faults.config.failCopiesTo?.includes(opts.toRegion);
-    if (!this.faults.config.stuckImages) {
+    if (!this.faults.config.stuckImages && !this.faults.config.stuckCopies) {
       this.clock.after(this.clock.duration('imageCopy'), () =>
         this.settleImage(copy, failing ? 'failed' : 'available', failing ? 'copy failed: internal error in destination region' : undefined),
       );

@@ -20,7 +20,7 @@ import { createTemplate } from '../templates/create-template';
 import { saveTemplateVersion } from '../templates/save-template-version';
 import { storeTemplateBlob } from '../templates/template-attachments';
 import { cancelRun } from './cancel-build';
-import { PROCESS_API_BUDGET } from './run-build';
+import { processApiBudget } from './process-api-budget';
 import { startBuild } from './start-build';
 
 const UCLOUD_SECRET = 'sandbox-private-key';
@@ -99,7 +99,7 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
 
   it('builds both builders of the seeded template: artifacts, logs, steps and a ledger with only the images left', { timeout: 240_000 }, async () => {
     // Every run of the process takes from the one process-wide budget (not a budget per run).
-    const take = vi.spyOn(PROCESS_API_BUDGET, 'take');
+    const take = vi.spyOn(processApiBudget(db()), 'take');
     const started = await start();
     expect(started.runs.map((r) => r.builderName).sort()).toEqual(['aws-us-east-1', 'ucloud-cn-bj2']);
     const runs = await finished(started.buildId);

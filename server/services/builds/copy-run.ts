@@ -12,8 +12,9 @@ import { messageOf } from '@/server/engine/builders/common/names';
 import { withBudget } from '@/server/engine/scheduler/budgeted-provider';
 import { logger } from '@/server/lib/logger';
 import { RunAccountError, runAccountCredentials } from './run-account';
-import { PROCESS_API_BUDGET, RunRecorder, settleBuild, type BuildEngineSettings, type BuildRunOutcome } from './run-build';
+import { RunRecorder, settleBuild, type BuildEngineSettings, type BuildRunOutcome } from './run-build';
 import { recordProducedImages } from '../images/record-produced-images';
+import { processApiBudget } from './process-api-budget';
 
 type Final = { status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted'; errorCode?: string; error?: string; artifact: RunArtifact };
 
@@ -54,7 +55,7 @@ export async function runCopyAttempt(db: Db, runId: string, settings: BuildEngin
   try {
     const { credentials } = await runAccountCredentials(db, run.cloudAccountId);
     // The copies carry the source image's own tags (the template's), as the build's copies do.
-    const provider = withBudget(createProvider(credentials, { pollIntervalMs: settings.timing?.pollMs }), PROCESS_API_BUDGET, credentials.keyId);
+    const provider = withBudget(createProvider(credentials, { pollIntervalMs: settings.timing?.pollMs }), processApiBudget(db, settings.shared), credentials.keyId);
     const described = await provider.describeImage(source.region, source.imageId, { signal: abort.signal });
     const tags = Object.fromEntries(Object.entries(described?.tags ?? {}).filter(([k]) => k !== RUN_ID_TAG));
     const tag = newRunId('copy');
@@ -62,7 +63,7 @@ export async function runCopyAttempt(db: Db, runId: string, settings: BuildEngin
     recorder.line('engine', `==> Attempt ${run.attempt}: copying ${source.imageId} from ${source.region} to ${targets.join(', ')} again (the image is not rebuilt; run id ${tag}).`);
     const result = await copyImageToRegions({
       cloud: run.cloud, credentials, from: { region: source.region, imageId: source.imageId }, to: targets, runId: tag, tags,
-      signal: abort.signal, reporter: recorder, budget: PROCESS_API_BUDGET, pollMs: settings.timing?.pollMs,
+      signal: abort.signal, reporter: recorder, budget: processApiBudget(db, settings.shared), pollMs: settings.timing?.pollMs,
     });
     const type = run.cloud === 'ucloud' ? 'ucloud-uhost' : 'amazon-ebs';
     const copied = result.images.map((i) => ({ region: i.region, imageId: i.imageId, sourceRegion: source.region }));

@@ -333,7 +333,7 @@ describe.runIf(TEST_DRIVER === 'postgres')('a worker process killed with SIGKILL
     dead = spawnGroup('npx', ['tsx', 'server/jobs/worker-cli.ts'], {
       env: {
         ...process.env, DATABASE_URL: t.url, WORKER_POLL_SECONDS: '0.5', LOG_LEVEL: 'info',
-        WORKER_BUILD_POLL_MS: '50', WORKER_BUILD_HOST_TIMEOUT_MS: '30000', WORKER_BUILD_CLEANUP_RETRY_MS: '50', WORKER_BUILD_CANCEL_POLL_MS: '200',
+        BUILD_POLL_MS: '50', BUILD_HOST_TIMEOUT_MS: '30000', BUILD_CLEANUP_RETRY_DELAY_MS: '50', BUILD_CANCEL_POLL_MS: '200',
       },
     });
     const hostsOf = async (runId: string) => {

@@ -10,19 +10,13 @@ import type { EngineTiming } from '@/server/engine/builders/common/types';
 import { describeEvent, humanLine } from '@/server/engine/events';
 import { memoryFileSource } from '@/server/engine/provisioners/file-source';
 import type { RunEvent } from '@/server/engine/runner/reporter';
-import { ApiBudget } from '@/server/engine/scheduler/api-budget';
 import { checkTemplate } from '@/server/engine/template/check-template';
 import { logger } from '@/server/lib/logger';
 import { unsealSecret } from '../clouds/secret-box';
 import { recordProducedImages } from '../images/record-produced-images';
 import { dispatchRuns, failFastAfter } from './dispatch-runs';
 import { deriveRunBuild } from './plan-build';
-
-/**
- * The vendors' API budgets of this process: one for every run the process executes, so that
- * runs side by side share an account's rate limits (a fresh budget per run would multiply them).
- */
-export const PROCESS_API_BUDGET = new ApiBudget();
+import { processApiBudget, type SharedLimitsSettings } from './process-api-budget';
 
 /** Engine knobs of a worker (tests and the sandbox: a shared SSH port, fast polling). */
 export interface BuildEngineSettings {
@@ -31,6 +25,8 @@ export interface BuildEngineSettings {
   cleanupRetryDelayMs?: number;
   /** How often the run looks for a cancel request. */
   cancelPollMs?: number;
+  /** The API budget and limits shared with the other workers (process-api-budget.ts). */
+  shared?: SharedLimitsSettings;
 }
 
 export type BuildRunOutcome = { status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted' } | { status: 'skipped' };
@@ -75,7 +71,7 @@ export async function runBuildRun(db: Db, runId: string, settings: BuildEngineSe
       credentials: () => setup.credentials,
       files: setup.files,
       reporter: recorder,
-      budget: PROCESS_API_BUDGET,
+      budget: processApiBudget(db, settings.shared),
       signal: abort.signal,
       // The worker's override (tests) wins; else the account's (the sandbox's shared SSH port).
       sshPortOverride: settings.sshPortOverride ?? setup.sshPort,

@@ -20,7 +20,7 @@ import { logger } from '@/server/lib/logger';
 import { recordAudit, SYSTEM } from '../audit/record-audit';
 import { appendRunLog } from './run-log';
 import { RunAccountError, runAccountCredentials } from './run-account';
-import { PROCESS_API_BUDGET } from './run-build';
+import { processApiBudget, type SharedLimitsSettings } from './process-api-budget';
 
 export interface SweepOptions {
   /** Only these runs (the reaper's); default: every finished run that may have left something. */
@@ -28,6 +28,8 @@ export interface SweepOptions {
   pollMs?: number;
   hostTimeoutMs?: number;
   signal?: AbortSignal;
+  /** The worker's shared limits: the sweep spends the same budget as the runs. */
+  shared?: SharedLimitsSettings;
 }
 
 export interface SweptResource {
@@ -103,7 +105,7 @@ async function sweepRun(db: Db, run: typeof tables.buildRuns.$inferSelect, opts:
 
   const { credentials } = await runAccountCredentials(db, run.cloudAccountId);
   const pollMs = opts.pollMs ?? 2_000;
-  const provider: CloudProvider = withBudget(createProvider(credentials, { pollIntervalMs: pollMs, waitTimeoutMs: opts.hostTimeoutMs }), PROCESS_API_BUDGET, credentials.keyId);
+  const provider: CloudProvider = withBudget(createProvider(credentials, { pollIntervalMs: pollMs, waitTimeoutMs: opts.hostTimeoutMs }), processApiBudget(db, opts.shared), credentials.keyId);
   const signal = opts.signal ?? new AbortController().signal;
   const done = new Set<string>();
   const key = (r: { region: string; id: string }) => `${r.region}/${r.id}`;

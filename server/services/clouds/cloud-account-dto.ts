@@ -12,6 +12,7 @@ export const cloudAccountColumns = {
   imagePageSize: tables.cloudAccounts.imagePageSize,
   syncConcurrency: tables.cloudAccounts.syncConcurrency,
   syncIntervalMinutes: tables.cloudAccounts.syncIntervalMinutes,
+  maxConcurrentRuns: tables.cloudAccounts.maxConcurrentRuns,
   enabled: tables.cloudAccounts.enabled,
   sandbox: tables.cloudAccounts.sandbox,
   lastTestAt: tables.cloudAccounts.lastTestAt,

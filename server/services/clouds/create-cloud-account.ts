@@ -1,14 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { tables, type Db } from '@/db';
-import type { TCreateCloudAccountRequest } from '@/server/api/schemas/clouds';
+import { CLOUD_ACCOUNT_DEFAULTS, type TCreateCloudAccountRequest } from '@/server/api/schemas/clouds';
 import { keyHint } from '@/server/lib/secrets';
 import { recordAudit, type AuditActor } from '../audit/record-audit';
 import { nameTaken, withUniqueName } from '../unique-names';
 import { queueAccountSync } from './queue-inventory-sync';
 import { sealSecret } from './secret-box';
 
-/** `actor` is null (SYSTEM) for the sandbox accounts the console adds on first start. */
-export async function createCloudAccount(db: Db, actor: AuditActor, input: TCreateCloudAccountRequest, opts: { sandbox?: boolean; sync?: boolean; sshPort?: number } = {}) {
+/**
+ * `actor` is null (SYSTEM) for the sandbox accounts the console adds on first start. Callers
+ * inside the server may leave the run limit out (the form always sends it): the default then.
+ */
+export async function createCloudAccount(db: Db, actor: AuditActor, input: Omit<TCreateCloudAccountRequest, 'maxConcurrentRuns'> & { maxConcurrentRuns?: number }, opts: { sandbox?: boolean; sync?: boolean; sshPort?: number } = {}) {
   const id = await db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: tables.cloudAccounts.id }).from(tables.cloudAccounts).where(eq(tables.cloudAccounts.name, input.name));
     if (taken) throw nameTaken('cloud_accounts_name_unique', input.name);
@@ -27,6 +30,7 @@ export async function createCloudAccount(db: Db, actor: AuditActor, input: TCrea
           imagePageSize: input.imagePageSize,
           syncConcurrency: input.syncConcurrency,
           syncIntervalMinutes: input.syncIntervalMinutes,
+          maxConcurrentRuns: input.maxConcurrentRuns ?? CLOUD_ACCOUNT_DEFAULTS.maxConcurrentRuns,
           enabled: input.enabled,
           sandbox: opts.sandbox ?? false,
           sshPort: opts.sshPort ?? null,

@@ -9,7 +9,7 @@ import { nameTaken, withUniqueName } from '../unique-names';
 import { cloudAccountColumns } from './cloud-account-dto';
 import { sealSecret } from './secret-box';
 
-const SETTINGS = ['name', 'environment', 'endpoint', 'projectId', 'imagePageSize', 'syncConcurrency', 'syncIntervalMinutes', 'enabled'] as const;
+const SETTINGS = ['name', 'environment', 'endpoint', 'projectId', 'imagePageSize', 'syncConcurrency', 'syncIntervalMinutes', 'maxConcurrentRuns', 'enabled'] as const;
 type Setting = (typeof SETTINGS)[number];
 type SettingValue = string | number | boolean | null;
 
@@ -37,6 +37,7 @@ export async function updateCloudAccount(db: Db, actor: Actor, input: TUpdateClo
       imagePageSize: input.imagePageSize,
       syncConcurrency: input.syncConcurrency,
       syncIntervalMinutes: input.syncIntervalMinutes,
+      maxConcurrentRuns: input.maxConcurrentRuns,
       enabled: input.enabled,
     };
     const changed = SETTINGS.filter((k) => sent[k] !== undefined && sent[k] !== before[k]);
