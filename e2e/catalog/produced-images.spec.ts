@@ -46,7 +46,10 @@ test.describe.serial('catalog: produced images with lineage, and the dashboard',
       return (await res.json()) as { sha256: string };
     }, content);
 
-    const started = (await trpcMutation(page, 'build.start', { templateId: template.id, version: template.latestVersion, accountIds, inputs: [{ path: RELEASE, sha256: blob.sha256 }] })) as { result: { data: { json: { buildId: string } } } };
+    const started = (await trpcMutation(page, 'build.start', {
+      templateId: template.id, version: template.latestVersion, accountIds, inputs: [{ path: RELEASE, sha256: blob.sha256 }],
+      targets: { regions: [{ cloud: 'ucloud', region: 'cn-bj2' }, { cloud: 'aws', region: 'us-east-1' }] },
+    })) as { result: { data: { json: { buildId: string } } } };
     buildId = started.result.data.json.buildId;
 
     // The dashboard shows it in flight while it runs (it may finish first on a fast machine).
