@@ -16,14 +16,16 @@ test.describe.serial('settings: the audit log', () => {
     await page.getByLabel('Who').selectOption({ label: 'System' });
     await expect(page).toHaveURL(/actor=system/);
     const rows = table.locator('tbody tr');
-    await expect(rows).toHaveCount(5);
-    await expect(rows.filter({ hasText: 'System' })).toHaveCount(5);
+    // The five first-start entries, and whatever the console did since on its own (build sweeps of earlier specs).
+    await expect(rows.filter({ hasText: 'User created' })).toHaveCount(1);
+    await expect(rows.filter({ hasText: 'System' })).toHaveCount(await rows.count());
     await expect(rows.filter({ hasText: 'Template created' }).filter({ hasText: 'rome-access' })).toHaveCount(1);
     await expect(rows.filter({ hasText: 'Cloud account added' }).filter({ hasText: 'sandbox-aws' })).toHaveCount(1);
     await expect(rows.filter({ hasText: 'User created' }).filter({ hasText: admin().email })).toHaveCount(1);
-    // Not blamed on the admin.
+    // Not blamed on the admin (who created templates of their own in earlier specs, never the seeded ones).
     await page.goto(`/settings/audit?actor=${encodeURIComponent(admin().email)}&action=template.create`);
-    await expect(page.getByText('No entries match these filters.')).toBeVisible();
+    await expect(page.getByLabel('Who')).not.toHaveValue('system');
+    await expect(table.locator('tbody tr').filter({ hasText: /rome-(access|forwarding)(?![\w-])/ })).toHaveCount(0);
   });
 
   test('filters by action, pages, searches and exports what it shows as CSV', async ({ page }) => {
