@@ -27,6 +27,7 @@ interface Run { id: string; cloud: string; region: string; status: string; error
 
 test.describe.serial('catalog: produced images with lineage, and the dashboard', () => {
   let buildId = '';
+  let templateId = '';
   let runs: Run[] = [];
 
   test('a build of rome-access puts its images in Catalog → Produced images, with lineage to the base image', async ({ page }) => {
@@ -37,6 +38,7 @@ test.describe.serial('catalog: produced images with lineage, and the dashboard',
     const templates = await trpcQuery<{ id: string; name: string; latestVersion: number }[]>(page, 'template.list');
     const template = templates.find((x) => x.name === 'rome-access')!;
     expect(template).toBeTruthy();
+    templateId = template.id;
     const accounts = await trpcQuery<{ id: string; name: string; cloud: string }[]>(page, 'cloudAccount.list');
     const accountIds = ['sandbox-ucloud', 'sandbox-aws'].map((n) => accounts.find((a) => a.name === n)!.id);
     // The build input the template declares (CI's release tarball), uploaded like the dialog does.
@@ -122,7 +124,8 @@ test.describe.serial('catalog: produced images with lineage, and the dashboard',
   test('the matrix shows the version per region and the dashboard the latest image of the role', async ({ page }) => {
     const { email, password } = admin();
     await signIn(page, email, password);
-    await page.goto('/catalog?view=matrix');
+    // Other specs built templates of their own: choose rome-access (the URL carries the choice).
+    await page.goto(`/catalog?view=matrix&template=${templateId}`);
     await expect(page.getByTestId('matrix-drift')).toContainText('Every region has the latest built version');
     for (const run of runs) await expect(page.getByRole('link', { name: run.artifact!.images[0]!.imageId })).toBeVisible();
     await screenshots(page, 'catalog-matrix');
