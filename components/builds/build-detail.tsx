@@ -18,6 +18,7 @@ import { RunPanel } from './run-panel';
 export type BuildView = RouterOutputs['build']['get'];
 type Run = BuildView['runs'][number];
 type Live = 'live' | 'reconnecting' | 'final';
+type PlannedCopy = NonNullable<BuildView['plan']>['copies'][number];
 
 /**
  * The build's state, live: the page's first render comes from the server, then
@@ -55,34 +56,49 @@ interface Cell {
   key: string;
   run: Run;
   region: string;
-  kind: 'run' | 'copy' | 'copy-failed';
+  /** `copy-planned`: a copy of the plan that has neither an image nor a failure yet. */
+  kind: 'run' | 'copy' | 'copy-failed' | 'copy-planned';
   imageId?: string;
   sourceRegion?: string;
   error?: string;
 }
 
-function cellsOf(runs: Run[]): { cloud: TCloudKind; cells: Cell[] }[] {
+function cellsOf(runs: Run[], plannedCopies: PlannedCopy[]): { cloud: TCloudKind; cells: Cell[] }[] {
   const groups = new Map<TCloudKind, Cell[]>();
   for (const run of runs) {
     const cells = groups.get(run.cloud) ?? [];
     const built = run.artifact?.images.find((i) => !i.sourceRegion) ?? run.artifact?.images[0];
     cells.push({ key: run.id, run, region: run.region, kind: 'run', imageId: built?.imageId });
+    const done = new Set<string>();
     for (const copy of run.artifact?.images ?? []) {
-      if (copy.sourceRegion) cells.push({ key: `${run.id}/${copy.region}`, run, region: copy.region, kind: 'copy', imageId: copy.imageId, sourceRegion: copy.sourceRegion });
+      if (!copy.sourceRegion) continue;
+      done.add(copy.region);
+      cells.push({ key: `${run.id}/${copy.region}`, run, region: copy.region, kind: 'copy', imageId: copy.imageId, sourceRegion: copy.sourceRegion });
     }
     for (const failure of run.artifact?.copyFailures ?? []) {
+      done.add(failure.region);
       cells.push({ key: `${run.id}/${failure.region}/failed`, run, region: failure.region, kind: 'copy-failed', sourceRegion: run.region, error: failure.error });
+    }
+    // The plan's copies show from the start, so a copy region is in the matrix before its image exists.
+    for (const copy of plannedCopies) {
+      if (copy.cloud !== run.cloud || copy.from !== run.region || copy.builderName !== run.builderName || done.has(copy.region)) continue;
+      cells.push({ key: `${run.id}/${copy.region}/planned`, run, region: copy.region, kind: 'copy-planned', sourceRegion: run.region });
     }
     groups.set(run.cloud, cells);
   }
   return [...groups].map(([cloud, cells]) => ({ cloud, cells }));
 }
 
+/** A planned copy follows its source run until the image exists; a source that succeeded is still copying. */
+function plannedCopyStatus(run: Run): TBuildStatus {
+  return run.status === 'succeeded' ? 'running' : run.status;
+}
+
 export function BuildDetail({ initial, canCancel, initialRunId }: { initial: BuildView; canCancel: boolean; initialRunId?: string }) {
   const t = useTranslations('builds.detail');
   const { build, live, reload } = useLiveBuild(initial);
   const [selected, setSelected] = useState<string | undefined>(initial.runs.some((r) => r.id === initialRunId) ? initialRunId : undefined);
-  const groups = useMemo(() => cellsOf(build.runs), [build.runs]);
+  const groups = useMemo(() => cellsOf(build.runs, build.plan?.copies ?? []), [build.runs, build.plan]);
   const selectedRun = build.runs.find((r) => r.id === selected);
   const [confirming, setConfirming] = useState(false);
   const cancel = trpc.build.cancel.useMutation();
@@ -217,11 +233,13 @@ function MatrixCell({ cell, selected, onSelect }: { cell: Cell; selected: boolea
   const t = useTranslations('builds.detail');
   const ts = useTranslations('builds.status');
   const { run } = cell;
-  const status: TBuildStatus = cell.kind === 'copy-failed' ? 'failed' : cell.kind === 'copy' ? 'succeeded' : run.status;
+  const status: TBuildStatus = cell.kind === 'copy-failed' ? 'failed' : cell.kind === 'copy' ? 'succeeded' : cell.kind === 'copy-planned' ? plannedCopyStatus(run) : run.status;
   const second =
     cell.kind === 'copy'
       ? t('copiedFrom', { region: cell.sourceRegion! })
-      : cell.kind === 'copy-failed'
+      : cell.kind === 'copy-planned'
+        ? t('copyPlanned', { region: cell.sourceRegion! })
+        : cell.kind === 'copy-failed'
         ? t('copyFailed', { region: cell.sourceRegion! })
         : run.status === 'running'
           ? (run.currentStep ?? '…')
