@@ -19,6 +19,8 @@ export type BuildView = RouterOutputs['build']['get'];
 type Run = BuildView['runs'][number];
 type Live = 'live' | 'reconnecting' | 'final';
 type PlannedCopy = NonNullable<BuildView['plan']>['copies'][number];
+/** The engine's step that copies a built image to other regions. */
+const COPY_STEP = 'copy-image';
 
 /**
  * The build's state, live: the page's first render comes from the server, then
@@ -89,8 +91,13 @@ function cellsOf(runs: Run[], plannedCopies: PlannedCopy[]): { cloud: TCloudKind
   return [...groups].map(([cloud, cells]) => ({ cloud, cells }));
 }
 
-/** A planned copy follows its source run until the image exists; a source that succeeded is still copying. */
+/**
+ * A planned copy waits while its source run builds, runs while the source copies (or a retried
+ * copy runs after it), and ends as the source did when the source ended without it.
+ */
 function plannedCopyStatus(run: Run): TBuildStatus {
+  if (run.status === 'queued') return 'queued';
+  if (run.status === 'running') return run.currentStep === COPY_STEP ? 'running' : 'queued';
   return run.status === 'succeeded' ? 'running' : run.status;
 }
 

@@ -6,10 +6,10 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
 import { trpc, type RouterOutputs } from '@/app/_trpc/react';
 import { CloudBadge } from '@/components/clouds/cloud-badges';
-import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { DateTime } from '@/components/ui/date-time';
 import { Field, Input, Select } from '@/components/ui/field';
+import { Pager } from '@/components/ui/pager';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { BUILD_PAGE_SIZES, BUILD_STATUSES, isFinalBuildStatus } from '@/server/api/schemas/builds';
 import { CLOUD_KINDS, type TCloudKind } from '@/server/api/schemas/clouds';
@@ -103,7 +103,7 @@ export function BuildsBrowser({ initial }: { initial: { query: BuildsQuery; buil
       ) : (
         <>
           <BuildsTable rows={data?.rows ?? []} busy={loading} />
-          <Pager query={query} total={total} pages={pages} loading={loading} onClear={filtered ? clearFilters : undefined} onPage={(page) => navigate({ ...query, page })} onPageSize={(pageSize) => update({ pageSize })} />
+          <Pager page={query.page} pageSize={query.pageSize} pageSizes={BUILD_PAGE_SIZES} rangeTestId="builds-range" total={total} pages={pages} loading={loading} onClear={filtered ? clearFilters : undefined} onPage={(page) => navigate({ ...query, page })} onPageSize={(pageSize) => update({ pageSize })} />
         </>
       )}
       {builds.error ? <p className="text-sm text-red-700">{builds.error.message}</p> : null}
@@ -268,42 +268,3 @@ function Targets({ targets }: { targets: Row['targets'] }) {
   );
 }
 
-function Pager({ query, total, pages, loading, onClear, onPage, onPageSize }: { query: BuildsQuery; total: number; pages: number; loading: boolean; onClear?: () => void; onPage: (page: number) => void; onPageSize: (size: number) => void }) {
-  const t = useTranslations('builds.list');
-  const page = Math.min(query.page, pages);
-  const from = total === 0 ? 0 : (page - 1) * query.pageSize + 1;
-  const to = Math.min(total, page * query.pageSize);
-  return (
-    <nav aria-label={t('pagination')} className="flex flex-wrap items-center justify-between gap-2 text-sm">
-      <p className="text-slate-700 tabular-nums">
-        <span data-testid="builds-range">{t('range', { from, to, total })}</span>
-        {onClear ? (
-          <button type="button" onClick={onClear} className="ml-2 text-xs text-blue-700 hover:underline">
-            {t('clearFilters')}
-          </button>
-        ) : null}
-        <span className={cn('ml-2 text-xs text-slate-500', !loading && 'invisible')}>{t('loading')}</span>
-      </p>
-      <div className="flex flex-wrap items-center gap-2">
-        <label className="flex items-center gap-1.5 text-xs text-slate-600">
-          {t('pageSize')}
-          <Select className="h-7 w-20 text-xs" value={query.pageSize} onChange={(e) => onPageSize(Number(e.target.value))}>
-            {!(BUILD_PAGE_SIZES as readonly number[]).includes(query.pageSize) ? <option value={query.pageSize}>{query.pageSize}</option> : null}
-            {BUILD_PAGE_SIZES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </Select>
-        </label>
-        <Button size="sm" disabled={page <= 1} onClick={() => onPage(page - 1)} aria-label={t('prev')}>
-          ‹
-        </Button>
-        <span className="text-xs text-slate-600 tabular-nums">{t('pageOf', { page, pages })}</span>
-        <Button size="sm" disabled={page >= pages} onClick={() => onPage(page + 1)} aria-label={t('next')}>
-          ›
-        </Button>
-      </div>
-    </nav>
-  );
-}

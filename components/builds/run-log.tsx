@@ -6,7 +6,7 @@ import { cn } from '@/components/ui/cn';
 import { useTimeOfDayFormatter } from '@/components/ui/date-time';
 import { Input } from '@/components/ui/field';
 import { VirtualList, type VirtualListHandle } from '@/components/ui/virtual-list';
-import type { WireLogLine } from '@/server/api/schemas/builds';
+import { CLEANUP_STEP_SUFFIX, type WireLogLine } from '@/server/api/schemas/builds';
 
 const ROW_HEIGHT = 18;
 const SEARCH_DEBOUNCE_MS = 200;
@@ -143,7 +143,7 @@ export function RunLog({ runId, builderName }: { runId: string; builderName: str
       return (
         <div className="flex h-full items-center gap-2 border-t border-slate-200 bg-slate-100 px-2 font-sans text-xs font-semibold text-slate-700" data-log-step>
           <span aria-hidden>▸</span>
-          {steps[-r - 1]}
+          <StepName step={steps[-r - 1]!} />
         </div>
       );
     }
@@ -247,4 +247,16 @@ function Highlighted({ text, needle }: { text: string; needle: string }) {
   }
   if (at < text.length) parts.push(text.slice(at));
   return <>{parts}</>;
+}
+
+/** A step marker's name; a cleanup step says so, as in the steps table. */
+function StepName({ step }: { step: string }) {
+  const t = useTranslations('builds.run');
+  if (!step.endsWith(CLEANUP_STEP_SUFFIX)) return <>{step}</>;
+  return (
+    <>
+      {step.slice(0, -CLEANUP_STEP_SUFFIX.length)}
+      <span className="font-normal text-slate-500">({t('phaseCleanup')})</span>
+    </>
+  );
 }

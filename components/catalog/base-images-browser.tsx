@@ -13,6 +13,7 @@ import { Button } from '@/components/ui/button';
 import { DateTime } from '@/components/ui/date-time';
 import { cn } from '@/components/ui/cn';
 import { Field, Input, Select } from '@/components/ui/field';
+import { Pager } from '@/components/ui/pager';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { CLOUD_KINDS, type TCloudKind } from '@/server/api/schemas/clouds';
 import { CATALOG_DEFAULTS, catalogSearchParams, hasFilters, PAGE_SIZES, parseCatalogQuery, sameQuery, type CatalogQuery } from './catalog-query';
@@ -141,7 +142,10 @@ export function BaseImagesBrowser({ initial, canSync, canAdmin }: { initial: Cat
         <>
           <ImagesTable rows={rows} query={query} busy={loading} onSort={(sort) => update({ sort, direction: query.sort === sort ? (query.direction === 'asc' ? 'desc' : 'asc') : FIRST_DIRECTION[sort] })} />
           <Pager
-            query={query}
+            page={query.page}
+            pageSize={query.pageSize}
+            pageSizes={PAGE_SIZES}
+            rangeTestId="catalog-range"
             total={total}
             pages={pages}
             loading={loading}
@@ -340,63 +344,6 @@ function ImagesTable({ rows, query, busy, onSort }: { rows: Image[]; query: Cata
         ))}
       </tbody>
     </Table>
-  );
-}
-
-/** Range, page size and previous/next; the produced images' view uses it too. */
-export function Pager({
-  query,
-  total,
-  pages,
-  loading,
-  onClear,
-  onPage,
-  onPageSize,
-}: {
-  query: Pick<CatalogQuery, 'page' | 'pageSize'>;
-  total: number;
-  pages: number;
-  loading: boolean;
-  onClear?: () => void;
-  onPage: (page: number) => void;
-  onPageSize: (size: number) => void;
-}) {
-  const t = useTranslations('catalog');
-  const page = Math.min(query.page, pages);
-  const from = total === 0 ? 0 : (page - 1) * query.pageSize + 1;
-  const to = Math.min(total, page * query.pageSize);
-  return (
-    <nav aria-label={t('pagination')} className="flex flex-wrap items-center justify-between gap-2 text-sm">
-      <p className="text-slate-700 tabular-nums">
-        <span data-testid="catalog-range">{t('range', { from, to, total })}</span>
-        {onClear ? (
-          <button type="button" onClick={onClear} className="ml-2 text-xs text-blue-700 hover:underline">
-            {t('empty.clearFilters')}
-          </button>
-        ) : null}
-        <span className={cn('ml-2 text-xs text-slate-500', !loading && 'invisible')}>{t('loading')}</span>
-      </p>
-      <div className="flex flex-wrap items-center gap-2">
-        <label className="flex items-center gap-1.5 text-xs text-slate-600">
-          {t('pageSize')}
-          <Select className="h-7 w-20 text-xs" value={query.pageSize} onChange={(e) => onPageSize(Number(e.target.value))}>
-            {!(PAGE_SIZES as readonly number[]).includes(query.pageSize) ? <option value={query.pageSize}>{query.pageSize}</option> : null}
-            {PAGE_SIZES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </Select>
-        </label>
-        <Button size="sm" disabled={page <= 1} onClick={() => onPage(page - 1)} aria-label={t('prev')}>
-          ‹
-        </Button>
-        <span className="text-xs text-slate-600 tabular-nums">{t('pageOf', { page, pages })}</span>
-        <Button size="sm" disabled={page >= pages} onClick={() => onPage(page + 1)} aria-label={t('next')}>
-          ›
-        </Button>
-      </div>
-    </nav>
   );
 }
 

@@ -13,11 +13,12 @@ import { ChoiceOptions } from '@/components/ui/choice-options';
 import { cn } from '@/components/ui/cn';
 import { DateTime } from '@/components/ui/date-time';
 import { Field, Input, Select } from '@/components/ui/field';
+import { Pager } from '@/components/ui/pager';
 import { Table, Td, Th, Tr } from '@/components/ui/table';
 import { CLOUD_KINDS, type TCloudKind } from '@/server/api/schemas/clouds';
 import { PRODUCED_IMAGE_STATES } from '@/server/api/schemas/images';
 import { TEMPLATE_ROLES } from '@/server/api/schemas/templates';
-import { Pager } from './base-images-browser';
+import { PAGE_SIZES } from './catalog-query';
 import { CopyButton } from './copy-button';
 import { hasProducedFilters, imageHref, parseProducedQuery, PRODUCED_DEFAULTS, producedSearchParams, type ProducedQuery } from './produced-query';
 
@@ -82,7 +83,10 @@ export function ProducedImagesBrowser({ initial }: { initial: { query: ProducedQ
         <>
           <ProducedTable rows={data?.rows ?? []} busy={loading} />
           <Pager
-            query={query}
+            page={query.page}
+            pageSize={query.pageSize}
+            pageSizes={PAGE_SIZES}
+            rangeTestId="catalog-range"
             total={total}
             pages={pages}
             loading={loading}

@@ -33,20 +33,27 @@ export const VirtualList = forwardRef<
   const [viewport, setViewport] = useState(400);
   const atEnd = useRef(true);
   const frame = useRef(0);
-
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setViewport(el.clientHeight));
-    observer.observe(el);
-    setViewport(el.clientHeight);
-    return () => observer.disconnect();
-  }, []);
+  const lastTop = useRef(0);
+  const stick = useRef(stickToEnd);
+  stick.current = stickToEnd;
 
   const toEnd = useCallback(() => {
     const el = box.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, []);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => {
+      setViewport(el.clientHeight);
+      // A followed list stays at its end when the page around it changes size.
+      if (stick.current) toEnd();
+    });
+    observer.observe(el);
+    setViewport(el.clientHeight);
+    return () => observer.disconnect();
+  }, [toEnd]);
 
   useImperativeHandle(ref, () => ({
     scrollToIndex(index) {
@@ -68,9 +75,15 @@ export const VirtualList = forwardRef<
     const el = box.current;
     if (!el) return;
     const end = el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight * 1.5;
-    if (end !== atEnd.current) {
+    // Only the user scrolling up leaves the end: a resize or a layout change that moves the view
+    // (a full-page screenshot, a scrollbar appearing) puts a followed list back at its end.
+    const scrolledUp = el.scrollTop < lastTop.current - 1;
+    lastTop.current = el.scrollTop;
+    if (end !== atEnd.current && (end || scrolledUp)) {
       atEnd.current = end;
       onAtEndChange?.(end);
+    } else if (!end && stick.current) {
+      toEnd();
     }
     // One render per frame, however many scroll events the wheel sends.
     cancelAnimationFrame(frame.current);

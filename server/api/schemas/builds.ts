@@ -69,6 +69,9 @@ export const ZRunLogsRequest = z.object({ runId: ZUuid, afterSeq: boundedInt(0, 
 export const BUILD_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export type TBuildStatus = (typeof BUILD_STATUSES)[number];
 /** Statuses after which a run or a build changes no more: its live views end there. */
+/** Appended to a log line's step when the line comes from undoing that step (the cleanup phase). */
+export const CLEANUP_STEP_SUFFIX = ':cleanup';
+
 export const FINAL_BUILD_STATUSES: readonly TBuildStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
 export const isFinalBuildStatus = (s: string) => (FINAL_BUILD_STATUSES as readonly string[]).includes(s);
 

@@ -116,6 +116,9 @@ describe(`builds run as background jobs (${TEST_DRIVER})`, () => {
       expect(logs.some((l) => l.step === 'provision' && l.stream === 'stderr' && l.text.includes('rome-access.service')), logs.map((l) => `${l.stream} ${l.step} ${l.text}`).join('\n')).toBe(true);
       expect(logs.at(-1)?.text).toBe(`==> Build '${run.builderName}' finished.`);
       expect(logs.some((l) => l.stream === 'engine' && /Creating host/.test(l.text))).toBe(true);
+      // Lines of the cleanup phase name their step with the phase, so the log's markers tell a step from its undoing.
+      expect(logs.find((l) => /Creating host/.test(l.text))?.step).toBe('create-host');
+      expect(logs.filter((l) => l.step === 'create-host:cleanup').map((l) => l.text).join('\n')).toMatch(/host/i);
       const steps = await db().select().from(tables.buildRunSteps).where(eq(tables.buildRunSteps.runId, run.id));
       expect(steps.filter((s) => s.phase === 'run').map((s) => s.name)).toContain('provision');
       expect(steps.every((s) => s.status === 'succeeded' && s.finishedAt)).toBe(true);

@@ -8,6 +8,7 @@ import { RUN_ID_TAG, type CloudCredentials } from '@/server/clouds/provider';
 import { buildTemplate, type BuildResult } from '@/server/engine/build';
 import type { EngineTiming } from '@/server/engine/builders/common/types';
 import { describeEvent, humanLine } from '@/server/engine/events';
+import { CLEANUP_STEP_SUFFIX } from '@/server/api/schemas/builds';
 import { memoryFileSource } from '@/server/engine/provisioners/file-source';
 import type { RunEvent } from '@/server/engine/runner/reporter';
 import { checkTemplate } from '@/server/engine/template/check-template';
@@ -196,6 +197,15 @@ export async function settleBuild(db: Db, buildId: string): Promise<void> {
   await db.update(tables.builds).set({ status, finishedAt: sql`now()`, sealedVariables: null }).where(eq(tables.builds.id, buildId));
 }
 
+/**
+ * The step a log line belongs to: the step's name, with `:cleanup` when the engine undoes it, so
+ * the log's step markers tell "create-host" from its cleanup (as the steps table does).
+ */
+function logStep(e: RunEvent): string | null {
+  if (!('step' in e) || !e.step) return null;
+  return 'phase' in e && e.phase === 'cleanup' ? `${e.step}${CLEANUP_STEP_SUFFIX}` : e.step;
+}
+
 type Stream = 'stdout' | 'stderr' | 'engine';
 type ResourceKind = (typeof BUILD_RESOURCE_KINDS)[number];
 const kindOf = (kind: string): ResourceKind => ((BUILD_RESOURCE_KINDS as readonly string[]).includes(kind) ? (kind as ResourceKind) : 'other');
@@ -266,12 +276,12 @@ export class RunRecorder {
     for (const e of events) {
       const at = new Date(e.at);
       if (e.type === 'log') {
-        lines.push({ at, stream: e.stream === 'stdout' || e.stream === 'stderr' ? e.stream : 'engine', step: e.step, text: e.text });
+        lines.push({ at, stream: e.stream === 'stdout' || e.stream === 'stderr' ? e.stream : 'engine', step: logStep(e), text: e.text });
         continue;
       }
       // The CLI's line for the event, without its `name:` label (a run's log is one builder's).
       const described = describeEvent(e, this.builderName);
-      if (described) lines.push({ at, stream: 'engine', step: 'step' in e ? e.step : null, text: humanLine({ ...described, target: '' }).replace(/^==> : /, '==> ').replace(/^ {4}: /, '') });
+      if (described) lines.push({ at, stream: 'engine', step: logStep(e), text: humanLine({ ...described, target: '' }).replace(/^==> : /, '==> ').replace(/^ {4}: /, '') });
       const s = tables.buildRunSteps;
       const res = tables.buildResources;
       switch (e.type) {
