@@ -81,6 +81,7 @@ export class UCloudClient {
         let requestId: string | undefined;
         let retCode: number | string | undefined;
         try {
+          await opts.beforeRequest?.(action, region ?? '');
           const res = await send(this.transport, scoped, { action, region, idempotent: opts.retryable, signal: opts.signal });
           requestId = res.requestId;
           retCode = res.body.RetCode;

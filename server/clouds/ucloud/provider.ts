@@ -47,6 +47,8 @@ class NotYet extends Error {}
 
 export class UCloudProvider implements CloudProvider {
   readonly cloud = 'ucloud' as const;
+  /** Every request goes through CallOptions.beforeRequest (composite methods such as createHost send several). */
+  readonly reportsRequests = true;
   private readonly client: UCloudClient;
   private readonly projectId?: string;
   private defaultProject?: Promise<string>;
@@ -136,7 +138,8 @@ export class UCloudProvider implements CloudProvider {
         TargetImageDescription: req.description,
         TargetImageTag: businessGroup(req.tags),
       },
-      opts,
+      // UCloud takes the copy in the source region; its budget (copies into a region) is the target's.
+      { ...opts, beforeRequest: opts.beforeRequest && ((action, region) => opts.beforeRequest!(action, action === 'CopyCustomImage' ? req.targetRegion : region)) },
     );
     const imageId = res.TargetImageId ?? res.Infos?.[0]?.TargetImageId;
     if (!imageId) throw invalidResponse('CopyCustomImage', req.sourceRegion, 'answer has no TargetImageId');
@@ -400,7 +403,7 @@ export class UCloudProvider implements CloudProvider {
       for (const k of res.KeyPairs) if (k.KeyPairName?.includes(runId)) out.push({ kind: 'keypair', id: k.KeyPairName, region, name: k.KeyPairName });
       if (res.KeyPairs.length < EIP_PAGE) break;
     }
-    for await (const page of this.client.listImages({ Region: region, ImageType: 'Custom', Tag: group }, { pageSize: IMAGE_PAGE_MAX, signal: opts.signal })) {
+    for await (const page of this.client.listImages({ Region: region, ImageType: 'Custom', Tag: group }, { pageSize: IMAGE_PAGE_MAX, signal: opts.signal, beforeRequest: opts.beforeRequest })) {
       for (const i of page.images) if (i.Tag === group) out.push({ kind: 'image', id: i.ImageId, region, name: i.ImageName ?? '' });
     }
     return out;

@@ -7,6 +7,11 @@ import type * as S from './schemas';
 /** Per-call options. */
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * Awaited before every request is sent, each retry included (the provider's
+   * CallOptions.beforeRequest: an API budget charges exactly the requests that go out).
+   */
+  beforeRequest?: (action: string, region: string) => Promise<void>;
 }
 
 /** Region/project overrides; the client's configured ones are used when omitted. */

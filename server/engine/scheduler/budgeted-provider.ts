@@ -9,8 +9,9 @@
 // only charges the copy token bucket of the destination region.
 //
 // Token accounting is per API request where the provider reports each request it sends
-// (CallOptions.beforeRequest: the EC2 provider does), else per provider method — which is per
-// request for all but a few composite calls (UCloud terminateHost stops, waits and terminates).
+// (CallOptions.beforeRequest: the EC2 and UCloud providers do, SDK and client retries included),
+// else per provider method — which undercounts composite calls (UCloud terminateHost stops,
+// waits and terminates).
 import { isCloudApiError, isThrottled } from '@/server/clouds/cloud-error';
 import type { CallOptions, CloudProvider, ImagePage } from '@/server/clouds/provider';
 import { exponentialBackoff, retry } from '@/server/lib/retry';
