@@ -200,6 +200,10 @@ export const buildRuns = pgTable(
     attempt: integer('attempt').notNull().default(0),
     cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
     bossJobId: text('boss_job_id'),
+    /** When the run first found its account's run slots all taken (null: not waiting); a freed slot goes to the longest waiting. */
+    slotWaitSince: timestamp('slot_wait_since', { withTimezone: true }),
+    /** When the waiting run last asked for a slot: one that stopped asking (its job is gone) holds no younger run back. */
+    slotAskedAt: timestamp('slot_asked_at', { withTimezone: true }),
     /** Bumped every few seconds by the worker running the run; a lapsed one means the worker is gone (reap-runs.ts). */
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
     /** When the sweeper last made sure nothing of this run's cloud resources is left (null: not yet, or to do again). */

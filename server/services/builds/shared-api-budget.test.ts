@@ -155,4 +155,45 @@ describe(`the API budget shared through the database (${TEST_DRIVER})`, () => {
     if (s2.kind === 'held') s2.release();
     if (s4.kind === 'held') s4.release();
   });
+
+  it('a freed slot goes to the run that waited longest, unless it stopped asking', async () => {
+    const db = t.database.db;
+    const admin = await makeActor(db, 'admin');
+    const account = await createCloudAccount(db, admin, { name: 'fair', cloud: 'aws', environment: 'test', keyId: 'AKIASANDBOX000000001', secret: 'sandbox-secret-key', endpoint: 'http://127.0.0.1:9/ec2', syncConcurrency: 1, syncIntervalMinutes: 0, enabled: true, imagePageSize: 20 }, { sync: false });
+    await db.update(tables.cloudAccounts).set({ maxConcurrentRuns: 1 }).where(eq(tables.cloudAccounts.id, account.id));
+    const [template] = await db.insert(tables.templates).values({ name: 'fair-test', role: 'access', createdBy: admin.id }).returning();
+    const [build] = await db
+      .insert(tables.builds)
+      .values({ templateId: template!.id, templateVersion: 1, bodySha256: '0'.repeat(64), options: { parallelism: 0, failFast: false }, requestedBy: admin.id })
+      .returning();
+    const [a, b, c, d] = await db
+      .insert(tables.buildRuns)
+      .values(['a', 'b', 'c', 'd'].map((n) => ({ buildId: build!.id, builderName: n, cloud: 'aws' as const, region: 'us-east-1', cloudAccountId: account.id })))
+      .returning();
+    const slotsOfAccount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(tables.leaseSlots).where(eq(tables.leaseSlots.scope, account.id)))[0]!.n;
+    const released = async () => {
+      for (let i = 0; i < 50 && (await slotsOfAccount()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    };
+
+    const held = await takeAccountRunSlot(db, a!.id);
+    expect(held.kind).toBe('held');
+    expect((await takeAccountRunSlot(db, b!.id)).kind).toBe('waiting'); // b waits from now
+    if (held.kind === 'held') held.release();
+    await released();
+    // c asks first after the slot is freed (a new build's run asks at once), but b has waited longer.
+    expect(await takeAccountRunSlot(db, c!.id)).toEqual({ kind: 'waiting', message: 'waiting for a slot: account fair runs 0 of 1; runs that waited longer go first' });
+    const bHeld = await takeAccountRunSlot(db, b!.id);
+    expect(bHeld.kind).toBe('held');
+    const [bRow] = await db.select().from(tables.buildRuns).where(eq(tables.buildRuns.id, b!.id));
+    expect(bRow!.slotWaitSince).toBeNull();
+    if (bHeld.kind === 'held') bHeld.release();
+    await released();
+
+    // c now waits longest; d asks and must leave the slot to c — until c stops asking (its job is gone).
+    expect((await takeAccountRunSlot(db, d!.id)).kind).toBe('waiting');
+    await db.update(tables.buildRuns).set({ slotAskedAt: sql`now() - interval '10 minutes'` }).where(eq(tables.buildRuns.id, c!.id));
+    const dHeld = await takeAccountRunSlot(db, d!.id);
+    expect(dHeld.kind).toBe('held');
+    if (dHeld.kind === 'held') dHeld.release();
+  });
 });
