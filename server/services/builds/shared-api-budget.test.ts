@@ -123,20 +123,27 @@ describe(`the API budget shared through the database (${TEST_DRIVER})`, () => {
     expect(await tryTakeSlot(t.database.db, { kind: 'copy', scope, limit: 1 }, 'me', 600)).toHaveProperty('id');
   });
 
-  it('an account runs at most its limit of runs; the next waits with a line in its log', async () => {
+  /** An AWS account limited to `max` runs at once, and queued runs of one build on it. */
+  async function limitedAccount(name: string, max: number, runCount: number) {
     const db = t.database.db;
     const admin = await makeActor(db, 'admin');
-    const account = await createCloudAccount(db, admin, { name: 'limited', cloud: 'aws', environment: 'test', keyId: 'AKIASANDBOX000000000', secret: 'sandbox-secret-key', endpoint: 'http://127.0.0.1:9/ec2', syncConcurrency: 1, syncIntervalMinutes: 0, enabled: true, imagePageSize: 20 }, { sync: false });
-    await db.update(tables.cloudAccounts).set({ maxConcurrentRuns: 2 }).where(eq(tables.cloudAccounts.id, account.id));
-    const [template] = await db.insert(tables.templates).values({ name: 'limit-test', role: 'access', createdBy: admin.id }).returning();
+    const account = await createCloudAccount(db, admin, { name, cloud: 'aws', environment: 'test', keyId: 'AKIASANDBOX000000000', secret: 'sandbox-secret-key', endpoint: 'http://127.0.0.1:9/ec2', syncConcurrency: 1, syncIntervalMinutes: 0, enabled: true, imagePageSize: 20 }, { sync: false });
+    await db.update(tables.cloudAccounts).set({ maxConcurrentRuns: max }).where(eq(tables.cloudAccounts.id, account.id));
+    const [template] = await db.insert(tables.templates).values({ name: `${name}-test`, role: 'access', createdBy: admin.id }).returning();
     const [build] = await db
       .insert(tables.builds)
       .values({ templateId: template!.id, templateVersion: 1, bodySha256: '0'.repeat(64), options: { parallelism: 0, failFast: false }, requestedBy: admin.id })
       .returning();
     const runs = await db
       .insert(tables.buildRuns)
-      .values([1, 2, 3].map((n) => ({ buildId: build!.id, builderName: `b${n}`, cloud: 'aws' as const, region: 'us-east-1', cloudAccountId: account.id })))
+      .values(Array.from({ length: runCount }, (_, i) => ({ buildId: build!.id, builderName: `b${i + 1}`, cloud: 'aws' as const, region: 'us-east-1', cloudAccountId: account.id })))
       .returning();
+    return { account, runs };
+  }
+
+  it('an account runs at most its limit of runs; the next waits with a line in its log', async () => {
+    const db = t.database.db;
+    const { account, runs } = await limitedAccount('limited', 2, 3);
     const s1 = await takeAccountRunSlot(db, runs[0]!.id);
     const s2 = await takeAccountRunSlot(db, runs[1]!.id);
     expect([s1.kind, s2.kind]).toEqual(['held', 'held']);
@@ -158,18 +165,8 @@ describe(`the API budget shared through the database (${TEST_DRIVER})`, () => {
 
   it('a freed slot goes to the run that waited longest, unless it stopped asking', async () => {
     const db = t.database.db;
-    const admin = await makeActor(db, 'admin');
-    const account = await createCloudAccount(db, admin, { name: 'fair', cloud: 'aws', environment: 'test', keyId: 'AKIASANDBOX000000001', secret: 'sandbox-secret-key', endpoint: 'http://127.0.0.1:9/ec2', syncConcurrency: 1, syncIntervalMinutes: 0, enabled: true, imagePageSize: 20 }, { sync: false });
-    await db.update(tables.cloudAccounts).set({ maxConcurrentRuns: 1 }).where(eq(tables.cloudAccounts.id, account.id));
-    const [template] = await db.insert(tables.templates).values({ name: 'fair-test', role: 'access', createdBy: admin.id }).returning();
-    const [build] = await db
-      .insert(tables.builds)
-      .values({ templateId: template!.id, templateVersion: 1, bodySha256: '0'.repeat(64), options: { parallelism: 0, failFast: false }, requestedBy: admin.id })
-      .returning();
-    const [a, b, c, d] = await db
-      .insert(tables.buildRuns)
-      .values(['a', 'b', 'c', 'd'].map((n) => ({ buildId: build!.id, builderName: n, cloud: 'aws' as const, region: 'us-east-1', cloudAccountId: account.id })))
-      .returning();
+    const { account, runs } = await limitedAccount('fair', 1, 4);
+    const [a, b, c, d] = runs;
     const slotsOfAccount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(tables.leaseSlots).where(eq(tables.leaseSlots.scope, account.id)))[0]!.n;
     const released = async () => {
       for (let i = 0; i < 50 && (await slotsOfAccount()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
