@@ -104,7 +104,8 @@ function plannedCopyStatus(run: Run): TBuildStatus {
 export function BuildDetail({ initial, canCancel, initialRunId }: { initial: BuildView; canCancel: boolean; initialRunId?: string }) {
   const t = useTranslations('builds.detail');
   const { build, live, reload } = useLiveBuild(initial);
-  const [selected, setSelected] = useState<string | undefined>(initial.runs.some((r) => r.id === initialRunId) ? initialRunId : undefined);
+  // A build of one run opens its run (and log) at once; with several, the user picks from the matrix.
+  const [selected, setSelected] = useState<string | undefined>(initial.runs.some((r) => r.id === initialRunId) ? initialRunId : initial.runs.length === 1 ? initial.runs[0]!.id : undefined);
   const groups = useMemo(() => cellsOf(build.runs, build.plan?.copies ?? []), [build.runs, build.plan]);
   const selectedRun = build.runs.find((r) => r.id === selected);
   const [confirming, setConfirming] = useState(false);

@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import { QUEUES, type QueueName, type QueuePayload } from './queues';
+import { announceJobs } from './wake-workers';
 
 export { BUILD_HEARTBEAT, SYNC_HEARTBEAT } from './queues';
 
@@ -20,7 +21,10 @@ export function getBoss(): PgBoss {
 export async function enqueue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, opts: { startAfter?: number } = {}): Promise<string> {
   const data = QUEUES[queue].payload.parse(payload);
   // startAfter: seconds before a worker may fetch the job (a run waiting for its account's slot).
-  const id = await getBoss().send(queue, data, opts.startAfter !== undefined ? { startAfter: opts.startAfter } : {});
+  const boss = getBoss();
+  const id = await boss.send(queue, data, opts.startAfter !== undefined ? { startAfter: opts.startAfter } : {});
   if (!id) throw new Error(`pg-boss refused a job for ${queue}`);
+  // A job that may start now starts now: idle workers are woken rather than left to their poll.
+  if (!opts.startAfter) await announceJobs(boss, queue);
   return id;
 }

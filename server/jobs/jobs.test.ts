@@ -61,6 +61,46 @@ describe(`pg-boss job queue on ${TEST_DRIVER}`, () => {
   });
 });
 
+// pg-boss fetches at each handler's poll; a sent job wakes idle handlers instead (wake-workers.ts),
+// so a build's first log line does not wait for the next poll. The workers here poll every
+// 10 minutes: a job done within seconds was started by the wake-up, not by a poll.
+describe(`jobs start when they are sent, not at the next poll (${TEST_DRIVER})`, () => {
+  let t: TestDatabase;
+  let boss: PgBoss | undefined;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    boss = await startWorker(t.database, { pollingIntervalSeconds: 600, buildRunsAtOnce: 2 });
+    setBoss(boss);
+    // Past each handler's first fetch at start: from here on only a wake-up makes them fetch.
+    await new Promise((r) => setTimeout(r, 1_500));
+  });
+  afterAll(async () => {
+    await boss?.stop({ graceful: false, wait: true });
+    setBoss(undefined);
+    await t.drop();
+  });
+
+  const done = (jobId: string) =>
+    until('the job to be done', async () => {
+      const j = await boss!.getJobById('build.run', jobId);
+      return j?.state === 'completed' || j?.state === 'failed' ? j : null;
+    }, 20_000);
+
+  it('a job sent in this process wakes an idle handler of its queue', async () => {
+    const jobId = await enqueue('build.run', { runId: crypto.randomUUID(), buildId: crypto.randomUUID() });
+    expect((await done(jobId)).state).toBe('completed');
+  });
+
+  it.runIf(TEST_DRIVER === 'postgres')('another process announces its job with NOTIFY, which a worker LISTENs for', async () => {
+    // Sent without this process's own wake-up (as a web process would), then announced the way announceJobs does.
+    const jobId = (await boss!.send('build.run', { runId: crypto.randomUUID(), buildId: crypto.randomUUID() }))!;
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await boss!.getJobById('build.run', jobId))?.state).toBe('created');
+    await t.database.db.execute(sql`select pg_notify('rome_jobs', 'build.run:1')`);
+    expect((await done(jobId)).state).toBe('completed');
+  });
+});
+
 // A separate worker process (`npm run worker`) only exists on PostgreSQL: PGlite is one process's database.
 // Each is started in its own process group and ended as a group: killing `npx` alone leaves
 // `tsx server/jobs/worker-cli.ts` running (and polling) after the suite.
@@ -104,6 +144,8 @@ describe.runIf(TEST_DRIVER === 'postgres')('a separate worker process on Postgre
     process.kill(-pid, 'SIGTERM');
     await until('the worker group to exit', async () => !groupAlive(pid), 15_000);
     expect(Date.now() - started).toBeLessThan(12_000);
+    // Its last lines may still be in the pipe when the group is gone: read them before judging.
+    await until('the worker\'s last lines', async () => worker!.output().includes('worker stopped'), 5_000).catch(() => undefined);
     expect(worker.output()).toContain('worker stopped');
   });
 });

@@ -31,6 +31,8 @@ async function main() {
     const clean = await stopWorker(boss, STOP_DEADLINE_MS - 3_000);
     await Promise.race([database.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
     logger.info({ clean }, 'worker stopped');
+    // The last lines are written before the exit (a buffered destination would drop them).
+    await Promise.race([new Promise<void>((r) => logger.flush(() => r())), new Promise((r) => setTimeout(r, 1_000).unref())]);
     process.exit(clean ? 0 : 1);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -8,6 +8,7 @@ import { handleInventorySchedule, handleInventorySync } from './handlers/invento
 import type { BuildEngineSettings } from '@/server/services/builds/run-build';
 import { BUILD_HEARTBEAT, SYNC_HEARTBEAT } from './queues';
 import { reconcileInventorySyncs } from './reconcile';
+import { JobWaker, listenForJobs } from './wake-workers';
 
 interface WorkerState {
   running: Set<AbortController>;
@@ -46,12 +47,18 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
   boss.once('stopped', () => clearInterval(state.sweep));
 
   const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 };
+  // Runs, copies, syncs and sweeps start when they are sent, not at the next poll (wake-workers.ts).
+  const waker = new JobWaker(boss);
+  if (database.connectionString) {
+    const stopListening = await listenForJobs(database.connectionString);
+    boss.once('stopped', () => void stopListening().catch((err: unknown) => logger.warn({ err }, 'job listener did not stop cleanly')));
+  }
   await boss.work('housekeeping.purge-sessions', polling, async (jobs) => {
     for (const job of jobs) await handlePurgeSessions(database.db, job.data);
   });
   // Two accounts sync side by side per worker process; each limits its own regions (syncConcurrency).
   for (let i = 0; i < 2; i++) {
-    await boss.work('inventory.sync', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
+    await waker.work('inventory.sync', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
       if (!job) return;
       const abort = new AbortController();
       state.running.add(abort);
@@ -65,7 +72,7 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
   // Build runs side by side per worker process (each mostly waits on the cloud); they share the
   // API budget of every worker of this database (process-api-budget.ts).
   for (let i = 0; i < (opts.buildRunsAtOnce ?? 8); i++) {
-    await boss.work('build.run', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
+    await waker.work('build.run', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
       if (!job) return;
       const abort = new AbortController();
       state.running.add(abort);
@@ -78,7 +85,7 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
   }
   // Copies-only retries: fewer at once (each is a few copy waits on shared copy slots).
   for (let i = 0; i < 2; i++) {
-    await boss.work('build.copy', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
+    await waker.work('build.copy', { ...polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
       if (!job) return;
       const abort = new AbortController();
       state.running.add(abort);
@@ -92,7 +99,7 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
   await boss.work('build.reap', polling, async () => {
     await handleBuildReap(database.db, boss, { staleAfterSeconds });
   });
-  await boss.work('build.sweep', { ...polling, batchSize: 1 }, async ([job]) => {
+  await waker.work('build.sweep', { ...polling, batchSize: 1 }, async ([job]) => {
     if (!job) return;
     const abort = new AbortController();
     state.running.add(abort);
