@@ -101,6 +101,13 @@ describe(`jobs start when they are sent, not at the next poll (${TEST_DRIVER})`,
   });
 });
 
+/**
+ * The worker as `node --import tsx`, not `npx tsx`: tsx's CLI relays a SIGTERM to its child and,
+ * when the child has not acknowledged it within ~60 ms (a loaded machine), sends SIGKILL — which
+ * would test tsx's patience rather than the worker's stop.
+ */
+const WORKER_ARGS = ['--import', 'tsx', 'server/jobs/worker-cli.ts'];
+
 // A separate worker process (`npm run worker`) only exists on PostgreSQL: PGlite is one process's database.
 // Each is started in its own process group and ended as a group: killing `npx` alone leaves
 // `tsx server/jobs/worker-cli.ts` running (and polling) after the suite.
@@ -123,7 +130,7 @@ describe.runIf(TEST_DRIVER === 'postgres')('a separate worker process on Postgre
     await insertExpiredSession(t, 'expired-2');
     const jobId = await sender.send('housekeeping.purge-sessions', { reason: 'manual' });
 
-    worker = spawnGroup('npx', ['tsx', 'server/jobs/worker-cli.ts'], {
+    worker = spawnGroup(process.execPath, WORKER_ARGS, {
       env: { ...process.env, DATABASE_URL: t.url, WORKER_POLL_SECONDS: '0.5', LOG_LEVEL: 'info' },
     });
 
@@ -163,7 +170,7 @@ describe.runIf(TEST_DRIVER === 'postgres')('npm run worker stops on SIGTERM when
   });
 
   it('exits within seconds, and no process of its group remains', async () => {
-    worker = spawnGroup('npx', ['tsx', 'server/jobs/worker-cli.ts'], {
+    worker = spawnGroup(process.execPath, WORKER_ARGS, {
       env: { ...process.env, DATABASE_URL: t.url, WORKER_POLL_SECONDS: '0.5', LOG_LEVEL: 'info' },
     });
     await until('the worker to start', async () => worker!.output().includes('worker started'), 90_000).catch((err: Error) => {
@@ -218,7 +225,7 @@ describe.runIf(TEST_DRIVER === 'postgres')('a worker killed with SIGKILL mid-syn
     await sender.stop({ graceful: false, wait: true });
     setBoss(undefined);
 
-    dead = spawnGroup('npx', ['tsx', 'server/jobs/worker-cli.ts'], { env: { ...process.env, DATABASE_URL: t.url, WORKER_POLL_SECONDS: '0.5', LOG_LEVEL: 'info' } });
+    dead = spawnGroup(process.execPath, WORKER_ARGS, { env: { ...process.env, DATABASE_URL: t.url, WORKER_POLL_SECONDS: '0.5', LOG_LEVEL: 'info' } });
     const job = async () => (await t.database.db.select().from(tables.inventorySyncJobs).where(eq(tables.inventorySyncJobs.accountId, id)))[0];
     await until('the sync to run in the worker process', async () => (await job())?.status === 'running' && (await t.database.db.select().from(tables.inventorySyncs).where(eq(tables.inventorySyncs.accountId, id))).length > 0, 90_000).catch(
       (err: Error) => {
