@@ -56,6 +56,22 @@ describe('build failures against the sandbox cloud', () => {
     await expectNothingLeft(results, reporter);
   });
 
+  it('a second AMI of the same name in a region fails at create-image, naming the image and how to make it unique', async () => {
+    const name = `rome-fixed-${Date.now()}`;
+    const fixed = patchBuilders(seed, { 'amazon-ebs': { ami_name: name } });
+    const first = await build(fixed, only('aws-us-east-1'));
+    expect(first.results[0]!.status, first.results[0]!.error?.userMessage).toBe('succeeded');
+    const { results, reporter } = await build(fixed, only('aws-us-east-1'));
+    expect(results[0]!.status).toBe('failed');
+    expect(results[0]!.error?.step).toBe('create-image');
+    expect(results[0]!.error?.userMessage).toBe(
+      `An image named "${name}" already exists in us-east-1, and image names must be unique in a region. ` +
+        'Another build of this template made it (in the same second, when ami_name ends in {{timestamp}}), or ami_name is fixed. ' +
+        'Give ami_name a unique part such as {{uuid}}, or retry the run.',
+    );
+    await expectNothingLeft(results, reporter);
+  });
+
   it.each(['ucloud-cn-bj2', 'aws-us-east-1'] as const)('SSH never ready (%s): fails at connect-ssh after ssh_timeout, nothing left', async (name) => {
     await faults({ unreachableHosts: 'next' });
     const { results, reporter } = await build(patchBuilders(seed, { 'ucloud-uhost': { ssh_timeout: '2s' }, 'amazon-ebs': { ssh_timeout: '2s' } }), only(name));

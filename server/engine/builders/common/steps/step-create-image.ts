@@ -1,3 +1,4 @@
+import { isCloudApiError } from '@/server/clouds/cloud-error';
 import type { Step } from '../../../runner/step';
 import { StepError } from '../../../runner/step';
 import { imageTags } from '../names';
@@ -30,6 +31,8 @@ export function stepCreateImage<S extends HostBuildState>(env: BuildEnv, image: 
         state.imageId = imageId;
         reporter.resourceCreated({ kind: 'image', id: imageId, region: state.region, tags });
         return imageId;
+      }, (err: unknown) => {
+        throw nameTaken(name, err, req.name, state.region) ?? err;
       });
       inflight = create;
       const imageId = await create;
@@ -49,4 +52,19 @@ export function stepCreateImage<S extends HostBuildState>(env: BuildEnv, image: 
       state.imageId = undefined;
     },
   };
+}
+
+/**
+ * EC2 refuses a second AMI of the same name in a region. The name comes from the template
+ * (`ami_name`), so say which and how to make it unique rather than pass AWS's words on.
+ */
+function nameTaken(step: string, err: unknown, imageName: string, region: string): StepError | undefined {
+  if (!isCloudApiError(err) || err.code !== 'InvalidAMIName.Duplicate') return undefined;
+  return new StepError(
+    step,
+    `An image named "${imageName}" already exists in ${region}, and image names must be unique in a region. ` +
+      'Another build of this template made it (in the same second, when ami_name ends in {{timestamp}}), or ami_name is fixed. ' +
+      'Give ami_name a unique part such as {{uuid}}, or retry the run.',
+    { cause: err, message: `${step}: ${err.message}` },
+  );
 }
